@@ -1,0 +1,114 @@
+"""The one access helper: what a user may see and do, in which municipality.
+
+Every view, export and task that touches youth data loads it through
+`youths_visible_to` / `youth_get_for_user`. A youth of a municipality the user is not a
+member of answers 404 (so that its existence does not leak); an action the user's role
+does not allow answers 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from kaa.models import AuditAction, Membership, Municipality, Role
+
+if TYPE_CHECKING:
+    from youths.models import Youth, YouthQuerySet
+
+
+class Perm(StrEnum):
+    VIEW_YOUTHS = "youth.view"
+    CHANGE_YOUTHS = "youth.change"
+    MANAGE_USERS = "users.manage"
+    VIEW_ACCESS_LOG = "audit.view"
+    VIEW_CODE_LISTS = "codes.view"
+    VIEW_STATISTICS = "stats.view"
+    EXPORT_SCB = "scb.export"
+    IMPORT_LISTS = "import.upload"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.COORDINATOR: frozenset(
+        {Perm.VIEW_YOUTHS, Perm.CHANGE_YOUTHS, Perm.VIEW_CODE_LISTS, Perm.VIEW_STATISTICS}
+    ),
+    # Rektor reads casework and statistics but does not change casework.
+    Role.PRINCIPAL: frozenset({Perm.VIEW_YOUTHS, Perm.VIEW_CODE_LISTS, Perm.VIEW_STATISTICS}),
+    Role.ADMINISTRATOR: frozenset(Perm),
+}
+
+
+def memberships_of(user) -> list[Membership]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+
+
+def membership_in(user, municipality: Municipality | int | None) -> Membership | None:
+    if municipality is None or not user.is_authenticated or not user.is_active:
+        return None
+    municipality_id = getattr(municipality, "pk", municipality)
+    return (
+        Membership.objects.filter(user=user, municipality_id=municipality_id)
+        .select_related("municipality")
+        .first()
+    )
+
+
+def has_perm(membership: Membership | None, perm: Perm) -> bool:
+    return membership is not None and perm in ROLE_PERMISSIONS.get(membership.role, frozenset())
+
+
+def require_perm(membership: Membership | None, perm: Perm) -> Membership:
+    """The membership, if its role allows `perm`; otherwise 403."""
+    if not has_perm(membership, perm):
+        raise PermissionDenied
+    return membership  # type: ignore[return-value]
+
+
+def youths_visible_to(user, *, municipality: Municipality | int | None) -> YouthQuerySet:
+    """Youths of `municipality` if `user` may read youth data there, otherwise none."""
+    from youths.models import Youth
+
+    membership = membership_in(user, municipality)
+    if not has_perm(membership, Perm.VIEW_YOUTHS):
+        return Youth.objects.none()
+    return Youth.objects.filter(municipality_id=membership.municipality_id)
+
+
+def youth_get_for_user(
+    *,
+    user,
+    municipality: Municipality | int | None,
+    pk: int,
+    perm: Perm = Perm.VIEW_YOUTHS,
+    record_read: bool = False,
+    for_update: bool = False,
+) -> Youth:
+    """One youth, or 404 if it is not in a municipality the user can read; 403 if the
+    user can read it but the role lacks `perm`. With `record_read` the read is audited."""
+    queryset = youths_visible_to(user, municipality=municipality)
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        youth = queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    require_perm(membership_in(user, municipality), perm)
+    if record_read:
+        from kaa.audit import audit_record
+
+        audit_record(
+            user=user,
+            municipality_id=youth.municipality_id,
+            action=AuditAction.YOUTH_VIEW,
+            youth_id=youth.pk,
+        )
+    return youth

@@ -1,0 +1,20 @@
+"""The Celery app and the one beat schedule of every periodic job."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaa.settings")
+
+app = Celery("kaa")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every night at 00:15: close enrolments of youths who turned 20 (skollagen 29 kap. 9 §).
+    "close-enrolments-turned-20": {
+        "task": "youths.tasks.close_enrolments_turned_20",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}

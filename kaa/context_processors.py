@@ -1,0 +1,11 @@
+from kaa.access import ROLE_PERMISSIONS
+
+
+def municipality(request):
+    membership = getattr(request, "membership", None)
+    perms = ROLE_PERMISSIONS.get(membership.role, frozenset()) if membership else frozenset()
+    return {
+        "active_membership": membership,
+        "all_memberships": getattr(request, "memberships", []),
+        "kaa_perms": {perm.value for perm in perms},
+    }

@@ -1,0 +1,28 @@
+from django import template
+
+from kaa.forms import CodeChoiceField
+from youths.personnummer import format_digits
+
+register = template.Library()
+
+
+@register.filter
+def pnr(digits: str) -> str:
+    """12 stored digits shown as YYYYMMDD-NNNN."""
+    return format_digits(digits or "")
+
+
+@register.filter
+def code_field(bound_field) -> bool:
+    return isinstance(bound_field.field, CodeChoiceField)
+
+
+@register.simple_tag
+def query_with(query_string: str, **params) -> str:
+    """The current query string with `params` replaced (for paging links)."""
+    from django.http import QueryDict
+
+    query = QueryDict(query_string, mutable=True)
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()

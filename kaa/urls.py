@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kaa import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "konto/logga-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kommun/byt/", views.switch_municipality, name="switch_municipality"),
+    path("administration/anvandare/", views.user_list, name="user_list"),
+    path("administration/anvandare/ny/", views.user_create, name="user_create"),
+    path("administration/anvandare/lagg-till/", views.membership_add, name="membership_add"),
+    path("administration/medlemskap/<int:pk>/", views.membership_edit, name="membership_edit"),
+    path(
+        "administration/medlemskap/<int:pk>/ta-bort/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path("kodlistor/", views.code_lists, name="code_lists"),
+    path("ungdomar/", include("youths.urls")),
+]

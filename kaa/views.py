@@ -1,0 +1,161 @@
+"""Core pages: start, switching municipality, user administration and code lists."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kaa import services
+from kaa.access import Perm, require_perm
+from kaa.forms import MembershipAddForm, MembershipRoleForm, UserCreateForm
+from kaa.forms_util import apply_validation_error
+from kaa.middleware import SESSION_KEY
+from kaa.models import Code, CodeListVersion, Membership
+
+
+@login_required
+def home(request):
+    if request.membership is None:
+        return render(request, "kaa/no_membership.html", status=403)
+    return redirect("youths:list")
+
+
+@login_required
+@require_POST
+def switch_municipality(request):
+    wanted = request.POST.get("municipality")
+    membership = next(
+        (m for m in request.memberships if str(m.municipality_id) == str(wanted)), None
+    )
+    if membership is None:
+        # Not a member there: say nothing about that municipality.
+        messages.error(request, _("Du kan inte byta till den kommunen."))
+    else:
+        request.session[SESSION_KEY] = membership.municipality_id
+        messages.success(
+            request, _("Du arbetar nu i %(name)s.") % {"name": membership.municipality.name}
+        )
+    target = request.POST.get("next") or ""
+    # After a switch, a youth page of the previous municipality would be a 404: go to the list.
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}) or "/ungdomar/" in target:
+        return redirect("youths:list")
+    return redirect(target)
+
+
+@login_required
+def user_list(request):
+    membership = require_perm(request.membership, Perm.MANAGE_USERS)
+    memberships = (
+        Membership.objects.filter(municipality_id=membership.municipality_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    return render(request, "kaa/user_list.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    membership = require_perm(request.membership, Perm.MANAGE_USERS)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_create(
+                acting_user=request.user, municipality=membership.municipality, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Användaren är skapad."))
+            return redirect("user_list")
+    return render(
+        request,
+        "kaa/form_page.html",
+        {"form": form, "title": _("Ny användare"), "submit": _("Skapa användare"), "back": "user_list"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_add(request):
+    membership = require_perm(request.membership, Perm.MANAGE_USERS)
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(
+                acting_user=request.user,
+                municipality=membership.municipality,
+                user=form.user,
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Medlemskapet är tillagt."))
+            return redirect("user_list")
+    return render(
+        request,
+        "kaa/form_page.html",
+        {
+            "form": form,
+            "title": _("Lägg till befintlig användare"),
+            "submit": _("Lägg till"),
+            "back": "user_list",
+        },
+    )
+
+
+def _member(request, pk) -> Membership:
+    admin = require_perm(request.membership, Perm.MANAGE_USERS)
+    # Only memberships of the administrator's own active municipality: others are a 404.
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, municipality_id=admin.municipality_id
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request, pk):
+    member = _member(request, pk)
+    form = MembershipRoleForm(request.POST or None, initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_set_role(
+                acting_user=request.user, membership=member, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Rollen är ändrad."))
+            return redirect("user_list")
+    return render(
+        request,
+        "kaa/membership_form.html",
+        {"form": form, "member": member},
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk):
+    member = _member(request, pk)
+    try:
+        services.membership_remove(acting_user=request.user, membership=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Användaren är borttagen från kommunen."))
+    return redirect("user_list")
+
+
+@login_required
+def code_lists(request):
+    require_perm(request.membership, Perm.VIEW_CODE_LISTS)
+    versions = CodeListVersion.objects.all()
+    lists = [
+        (label, list(Code.objects.current(value))) for value, label in Code.ListName.choices
+    ]
+    return render(request, "kaa/code_lists.html", {"versions": versions, "lists": lists})

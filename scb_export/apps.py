@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ScbExportConfig(AppConfig):
+    name = "scb_export"

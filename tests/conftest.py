@@ -1,0 +1,125 @@
+"""Personas and factories shared by the suite.
+
+Personas: a coordinator, a colleague in the same municipality, a rektor, an
+administrator (all in Örebro, 1880) and an outsider coordinator in another municipality
+(Lekeberg, 1814). Tests fix "today" with `time_machine` where dates matter.
+"""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from kaa.models import Code, Membership, Municipality, Role
+from youths import personnummer
+from youths.models import Youth
+
+PASSWORD = "test-lösenord-123"
+HOME_CODE = "1880"
+OTHER_CODE = "1814"
+
+
+@pytest.fixture
+def home(db):
+    return Municipality.objects.get(code=HOME_CODE)
+
+
+@pytest.fixture
+def other_municipality(db):
+    return Municipality.objects.get(code=OTHER_CODE)
+
+
+def make_user(username: str, municipality, role: str, **extra):
+    user = get_user_model().objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=extra.pop("first_name", username.title()),
+        last_name=extra.pop("last_name", "Testsson"),
+        email=extra.pop("email", f"{username}@example.invalid"),
+        **extra,
+    )
+    if municipality is not None:
+        Membership.objects.create(user=user, municipality=municipality, role=role)
+    return user
+
+
+@pytest.fixture
+def coordinator(home):
+    return make_user("samordnare", home, Role.COORDINATOR)
+
+
+@pytest.fixture
+def colleague(home):
+    return make_user("kollega", home, Role.COORDINATOR)
+
+
+@pytest.fixture
+def rektor(home):
+    return make_user("rektor", home, Role.PRINCIPAL)
+
+
+@pytest.fixture
+def administrator(home):
+    return make_user("admin", home, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def outsider(other_municipality):
+    return make_user("utomstaende", other_municipality, Role.COORDINATOR)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a persona in: `client_for(coordinator)` returns the logged-in test client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+_serial = itertools.count(1)
+
+
+def valid_personnummer(birth: dt.date, *, female: bool | None = None, samordning=False) -> str:
+    """A syntactically valid, synthetic 12-digit number for `birth` (no real person)."""
+    day = birth.day + (60 if samordning else 0)
+    for _ in range(1000):
+        serial = next(_serial) % 1000
+        if female is not None and (serial % 10) % 2 != (0 if female else 1):
+            continue
+        base = f"{birth:%y%m}{day:02d}{serial:03d}"
+        for check in range(10):
+            if personnummer.luhn_ok(base + str(check)):
+                return f"{birth.year:04d}{birth:%m}{day:02d}{serial:03d}{check}"
+    raise AssertionError("no number found")
+
+
+@pytest.fixture
+def make_youth(home):
+    def factory(*, municipality=None, birth=dt.date(2008, 5, 17), **fields) -> Youth:
+        fields.setdefault("first_name", "Testa")
+        fields.setdefault("last_name", "Ungdom")
+        return Youth.objects.create(
+            municipality=municipality or home,
+            personnummer=fields.pop("personnummer", None) or valid_personnummer(birth),
+            **fields,
+        )
+
+    return factory
+
+
+def code(list_name: str, key: str) -> Code:
+    return Code.objects.current(list_name, on=dt.date(2026, 1, 1)).get(key=key)
+
+
+@pytest.fixture
+def entry_reason(db):
+    return code(Code.ListName.ENTRY_REASON, "avbrott_nationellt")
+
+
+@pytest.fixture
+def exit_moved(db):
+    return code(Code.ListName.EXIT_REASON, "flyttat")

@@ -1,0 +1,149 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.forms import CodeChoiceField, DateInput
+from kaa.models import Code
+from youths import personnummer
+from youths.models import Verification, Youth
+from youths.querysets import Status
+from youths.services import YOUTH_FIELDS
+
+
+class YouthFieldsMixin:
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+
+class YouthRegisterForm(YouthFieldsMixin, forms.ModelForm):
+    class InitialState:
+        ENROL = "enrol"
+        VERIFY = "verify"
+        NONE = "none"
+
+    personnummer_text = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        max_length=20,
+        help_text=_("ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    assigned_to = forms.ModelChoiceField(
+        label=_("Ansvarig samordnare"), queryset=None, required=False, empty_label=_("Ingen ännu")
+    )
+    initial_state = forms.ChoiceField(
+        label=_("Status vid registrering"),
+        choices=[
+            (InitialState.ENROL, _("Skriv in i aktivitetsansvaret nu")),
+            (InitialState.VERIFY, _("Att utreda (tillhörighet till målgruppen ej bekräftad)")),
+            (InitialState.NONE, _("Endast registrera")),
+        ],
+        initial=InitialState.ENROL,
+        widget=forms.RadioSelect,
+    )
+    start_date = forms.DateField(
+        label=_("Registreringsdatum"), required=False, widget=DateInput, initial=timezone.localdate
+    )
+    entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"), required=False)
+    verification_note = forms.CharField(
+        label=_("Vad ska utredas?"), required=False, max_length=300, widget=forms.TextInput
+    )
+
+    class Meta:
+        model = Youth
+        fields = list(YOUTH_FIELDS)
+
+    field_order = ["personnummer_text", "first_name", "last_name"]
+
+    def __init__(self, *args, assignable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = assignable
+        self.fields["assigned_to"].label_from_instance = lambda user: user.display_name()
+
+    def clean_personnummer_text(self):
+        value = self.cleaned_data["personnummer_text"]
+        try:
+            return personnummer.normalize(value, today=timezone.localdate())
+        except personnummer.InvalidPersonnummer as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("initial_state") == self.InitialState.ENROL:
+            if not data.get("start_date") and "start_date" not in self.errors:
+                self.add_error("start_date", _("Ange registreringsdatum."))
+            if not data.get("entry_reason") and "entry_reason" not in self.errors:
+                self.add_error("entry_reason", _("Välj orsak till registrering."))
+        return data
+
+
+class YouthEditForm(YouthFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = Youth
+        fields = list(YOUTH_FIELDS)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Ansvarig samordnare"), queryset=None, required=False, empty_label=_("Ingen")
+    )
+
+    def __init__(self, *args, assignable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name()
+
+
+class EnrolmentForm(forms.Form):
+    start_date = forms.DateField(label=_("Registreringsdatum"), widget=DateInput)
+    entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"))
+
+
+class EnrolmentCloseForm(forms.Form):
+    end_date = forms.DateField(label=_("Datum då aktivitetsansvaret upphörde"), widget=DateInput)
+    exit_reason = CodeChoiceField(Code.ListName.EXIT_REASON, label=_("Orsak"))
+
+
+class VerificationOpenForm(forms.Form):
+    note = forms.CharField(label=_("Vad ska utredas?"), required=False, max_length=300)
+
+
+class VerificationResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Utfall"),
+        choices=[(Verification.Outcome.NOT_IN_GROUP, Verification.Outcome.NOT_IN_GROUP.label)],
+        help_text=_("Ska ungdomen skrivas in? Använd ”Skriv in” i stället; det avslutar utredningen."),
+    )
+    note = forms.CharField(label=_("Kommentar"), required=False, max_length=300)
+
+
+class GuardianForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+
+
+class YouthFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök namn eller personnummer"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alla"))] + list(Status.choices)
+    )
+    coordinator = forms.ChoiceField(label=_("Samordnare"), required=False)
+    age = forms.TypedChoiceField(
+        label=_("Ålder"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Alla"))] + [(str(age), str(age)) for age in range(15, 21)],
+    )
+
+    def __init__(self, *args, assignable=(), default_coordinator="mine", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].choices = [
+            ("mine", _("Mina ungdomar")),
+            ("all", _("Alla")),
+            ("none", _("Utan samordnare")),
+        ] + [(str(user.pk), user.display_name()) for user in assignable]
+        self.fields["coordinator"].initial = default_coordinator

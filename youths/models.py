@@ -1,0 +1,232 @@
+"""The youth register (förordning 2006:39, 4 §) and each youth's periods in KAA.
+
+The register holds only what 4 § allows: name, personnummer or samordningsnummer,
+address, e-mail, telephone, sysselsättning and åtgärder. Guardians of a youth under 18 are
+kept as contacts. Nothing else about the person (no health, ethnicity or social data).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.models import Code, Municipality
+from youths import personnummer
+from youths.querysets import EnrolmentQuerySet, YouthQuerySet
+
+TARGET_GROUP_AGE_LIMIT = 20  # skollagen 29 kap. 9 §: "inte har fyllt 20 år"
+
+
+class Youth(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="youths", verbose_name=_("kommun")
+    )
+    personnummer = models.CharField(_("personnummer"), max_length=12)
+    # Derived from the personnummer on save (it never changes for a given number), so
+    # that age filters run in SQL; not a status flag that can drift.
+    birth_date = models.DateField(_("födelsedatum"), editable=False)
+    turns_20_on = models.DateField(_("fyller 20 år"), editable=False, db_index=True)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    street_address = models.CharField(_("utdelningsadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    postal_town = models.CharField(_("postort"), max_length=100, blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    protected_identity = models.BooleanField(
+        _("skyddad folkbokföring"),
+        default=False,
+        help_text=_("Adressen visas aldrig och inga brev skapas till den."),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+        verbose_name=_("ansvarig samordnare"),
+    )
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    objects = YouthQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "personnummer"]
+        verbose_name = _("ungdom")
+        verbose_name_plural = _("ungdomar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "personnummer"], name="youth_personnummer_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        # Never used in logs: names and personnummer stay out of them.
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.derive_dates()
+        super().save(*args, **kwargs)
+
+    def derive_dates(self) -> None:
+        birth = personnummer.Personnummer(self.personnummer).birth_date
+        self.birth_date = birth
+        self.turns_20_on = personnummer.birthday_of_age(birth, TARGET_GROUP_AGE_LIMIT)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def personnummer_display(self) -> str:
+        return personnummer.format_digits(self.personnummer)
+
+    @property
+    def is_samordningsnummer(self) -> bool:
+        return personnummer.Personnummer(self.personnummer).is_samordningsnummer
+
+    @property
+    def is_female(self) -> bool:
+        return personnummer.Personnummer(self.personnummer).is_female
+
+    def age_on(self, on: dt.date | None = None) -> int:
+        return personnummer.age_on(self.birth_date, on or timezone.localdate())
+
+    @property
+    def age(self) -> int:
+        return self.age_on()
+
+    def is_minor_on(self, on: dt.date | None = None) -> bool:
+        return self.age_on(on) < 18
+
+
+class Guardian(models.Model):
+    """A vårdnadshavare of a youth under 18, kept only as a contact."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("namn"), max_length=200)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("vårdnadshavare")
+        verbose_name_plural = _("vårdnadshavare")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(models.Model):
+    """A period in the target group (inskrivning): from `start_date` up to, not
+    including, `end_date` (the UpphortDatum reported to SCB)."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="enrolments")
+    start_date = models.DateField(_("registreringsdatum"))
+    entry_reason = models.ForeignKey(
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("orsak till registrering"),
+        limit_choices_to={"list_name": Code.ListName.ENTRY_REASON},
+    )
+    end_date = models.DateField(_("upphörde"), null=True, blank=True)
+    exit_reason = models.ForeignKey(
+        Code,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("orsak till att aktivitetsansvaret upphörde"),
+        limit_choices_to={"list_name": Code.ListName.EXIT_REASON},
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("inskrivning")
+        verbose_name_plural = _("inskrivningar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="enrolment_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, exit_reason__isnull=True)
+                | Q(end_date__isnull=False, exit_reason__isnull=False),
+                name="enrolment_end_has_reason",
+            ),
+            # At most one open enrolment per youth; overlaps are refused by the service.
+            models.UniqueConstraint(
+                fields=["youth"], condition=Q(end_date__isnull=True), name="enrolment_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date}–{self.end_date or ''}"
+
+    def covers(self, on: dt.date) -> bool:
+        return self.start_date <= on and (self.end_date is None or on < self.end_date)
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+
+class Verification(models.Model):
+    """"Att utreda": the youth may belong to the target group but is not confirmed.
+
+    Imports and school notices open one; a coordinator resolves it by enrolling the youth
+    or by stating why the youth is not in the group.
+    """
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manuellt")
+        INFLYTTADE = "inflyttade", _("Lista över inflyttade")
+        SCHOOL_NOTICE = "skola", _("Anmälan från skola")
+        RECONCILIATION = "avstamning", _("Avstämning mot skollistor")
+
+    class Outcome(models.TextChoices):
+        ENROLLED = "inskriven", _("Inskriven i aktivitetsansvaret")
+        NOT_IN_GROUP = "ej_malgrupp", _("Tillhör inte målgruppen")
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="verifications")
+    opened_on = models.DateField(_("utreds sedan"))
+    source = models.CharField(_("källa"), max_length=20, choices=Source.choices)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    resolved_on = models.DateField(_("utredd"), null=True, blank=True)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, blank=True)
+    resolution_note = models.CharField(_("kommentar"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("utredning")
+        verbose_name_plural = _("utredningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["youth"], condition=Q(resolved_on__isnull=True), name="verification_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.opened_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None

@@ -1,0 +1,111 @@
+"""Reads of the register as QuerySet methods. Status comes from dates, never stored flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from youths import personnummer
+
+
+class Status(models.TextChoices):
+    IN_GROUP = "i_malgrupp", _("I målgruppen")
+    TO_VERIFY = "att_utreda", _("Att utreda")
+    OUTSIDE = "ej_aktuell", _("Ej i målgruppen")
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def covering(self, on: dt.date):
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on)
+
+    def open(self):
+        return self.filter(end_date__isnull=True)
+
+    def overlapping(self, start: dt.date, end: dt.date | None):
+        """Enrolments that share at least one day with [start, end)."""
+        queryset = self.filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+        if end is not None:
+            queryset = queryset.filter(start_date__lt=end)
+        return queryset
+
+
+class YouthQuerySet(models.QuerySet):
+    def in_target_group(self, *, on: dt.date):
+        """In the group on `on`: an enrolment covers the day and the youth is under 20."""
+        from youths.models import Enrolment
+
+        covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk"))
+        return self.filter(Exists(covering), turns_20_on__gt=on)
+
+    def to_verify(self):
+        from youths.models import Verification
+
+        return self.filter(
+            Exists(Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True))
+        )
+
+    def with_status(self, *, on: dt.date):
+        from youths.models import Enrolment, Verification
+
+        covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk"))
+        open_verification = Verification.objects.filter(
+            youth=OuterRef("pk"), resolved_on__isnull=True
+        )
+        return self.annotate(
+            status=Case(
+                When(Exists(covering) & Q(turns_20_on__gt=on), then=Value(Status.IN_GROUP)),
+                When(Exists(open_verification), then=Value(Status.TO_VERIFY)),
+                default=Value(Status.OUTSIDE),
+                output_field=models.CharField(),
+            ),
+            current_enrolment_start=Subquery(covering.order_by("-start_date").values("start_date")[:1]),
+        )
+
+    def with_status_value(self, status: str, *, on: dt.date):
+        return self.with_status(on=on).filter(status=status)
+
+    def aged(self, *, on: dt.date, minimum: int | None = None, maximum: int | None = None):
+        """Youths whose age on `on` is within [minimum, maximum]."""
+        queryset = self
+        if minimum is not None:
+            # Age >= minimum  <=>  born on or before the day `minimum` years before `on`.
+            queryset = queryset.filter(birth_date__lte=_years_before(on, minimum))
+        if maximum is not None:
+            # Age <= maximum  <=>  born after the day `maximum + 1` years before `on`.
+            queryset = queryset.filter(birth_date__gt=_years_before(on, maximum + 1))
+        return queryset
+
+    def search(self, text: str, *, today: dt.date | None = None):
+        """By personnummer (any accepted form, or a part of the digits) or by name."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        compact = re.sub(r"[\s\-+]", "", text)
+        if compact.isdigit():
+            if len(compact) in (10, 12):
+                try:
+                    return self.filter(personnummer=personnummer.normalize(text, today=today))
+                except personnummer.InvalidPersonnummer:
+                    pass
+            return self.filter(personnummer__contains=compact)
+        queryset = self
+        for term in text.split():
+            queryset = queryset.filter(
+                Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            )
+        return queryset
+
+    def for_list_page(self, *, on: dt.date):
+        return self.select_related("assigned_to").with_status(on=on)
+
+
+def _years_before(on: dt.date, years: int) -> dt.date:
+    """The day `years` years before `on` (a 29 February falls back to 28 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)

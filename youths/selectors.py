@@ -1,0 +1,79 @@
+"""Reads for youth pages. Youth data always comes through kaa.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from kaa.access import youths_visible_to
+from kaa.models import Role
+from youths.querysets import Status
+
+
+def assignable_users(municipality_id: int) -> QuerySet:
+    """Coordinators and administrators of the municipality, for assignment lists."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__municipality_id=municipality_id,
+            memberships__role__in=[Role.COORDINATOR, Role.ADMINISTRATOR],
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def youth_list(
+    *,
+    user,
+    municipality_id: int,
+    on: dt.date,
+    text: str = "",
+    status: str = "",
+    coordinator: str = "",
+    age: int | None = None,
+) -> QuerySet:
+    """The caseload list with its filters.
+
+    `coordinator`: "" or "mine" (the user's caseload), "all", "none" (unassigned) or a
+    user id. `status`: one of Status or "" for all.
+    """
+    queryset = youths_visible_to(user, municipality=municipality_id).for_list_page(on=on)
+    queryset = queryset.search(text, today=on)
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    if coordinator in ("", "mine"):
+        queryset = queryset.filter(assigned_to=user)
+    elif coordinator == "none":
+        queryset = queryset.filter(assigned_to__isnull=True)
+    elif coordinator.isdigit():
+        queryset = queryset.filter(assigned_to_id=int(coordinator))
+    if age is not None:
+        queryset = queryset.aged(on=on, minimum=age, maximum=age)
+    return queryset.order_by("last_name", "first_name", "personnummer")
+
+
+def youth_detail(youth, *, on: dt.date) -> dict:
+    """What the youth page shows besides the youth itself (a fixed number of queries)."""
+    enrolments = list(youth.enrolments.select_related("entry_reason", "exit_reason", "created_by"))
+    verifications = list(youth.verifications.all())
+    current = next((e for e in enrolments if e.covers(on) and on < youth.turns_20_on), None)
+    open_verification = next((v for v in verifications if v.is_open), None)
+    if current is not None:
+        status = Status.IN_GROUP
+    elif open_verification is not None:
+        status = Status.TO_VERIFY
+    else:
+        status = Status.OUTSIDE
+    return {
+        "enrolments": enrolments,
+        "verifications": verifications,
+        "current_enrolment": current,
+        "open_enrolment": next((e for e in enrolments if e.is_open), None),
+        "open_verification": open_verification,
+        "status": status,
+        "status_label": Status(status).label,
+        "guardians": list(youth.guardians.all()),
+    }

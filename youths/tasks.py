@@ -1,0 +1,16 @@
+import logging
+
+from celery import shared_task
+
+from youths.services import enrolments_close_turned_20
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="youths.tasks.close_enrolments_turned_20")
+def close_enrolments_turned_20(today_iso: str | None = None) -> int:
+    """Nightly: close enrolments on the 20th birthday. Safe to run again at any time."""
+    import datetime as dt
+
+    today = dt.date.fromisoformat(today_iso) if today_iso else None
+    return enrolments_close_turned_20(today=today)

@@ -1,0 +1,281 @@
+"""Pages of the youth register. Thin: access helper, form, one service, redirect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
+from kaa.audit import audit_record
+from kaa.audit import audit_record_list
+from kaa.forms_util import apply_validation_error
+from kaa.models import AuditAction, AuditEvent, Role
+from youths import selectors, services
+from youths.forms import (
+    AssignForm,
+    EnrolmentCloseForm,
+    EnrolmentForm,
+    GuardianForm,
+    VerificationOpenForm,
+    VerificationResolveForm,
+    YouthEditForm,
+    YouthFilterForm,
+    YouthRegisterForm,
+)
+
+
+def _municipality_id(request):
+    return request.membership.municipality_id if request.membership else None
+
+
+def _youth(request, pk, perm=Perm.VIEW_YOUTHS, **kwargs):
+    return youth_get_for_user(
+        user=request.user, municipality=_municipality_id(request), pk=pk, perm=perm, **kwargs
+    )
+
+
+@login_required
+def youth_list(request):
+    membership = require_perm(request.membership, Perm.VIEW_YOUTHS)
+    today = timezone.localdate()
+    assignable = list(selectors.assignable_users(membership.municipality_id))
+    default_coordinator = "mine" if membership.role == Role.COORDINATOR else "all"
+    data = request.GET.copy()
+    data.setdefault("coordinator", default_coordinator)
+    form = YouthFilterForm(data, assignable=assignable, default_coordinator=default_coordinator)
+    filters = form.cleaned_data if form.is_valid() else {"coordinator": default_coordinator}
+    queryset = selectors.youth_list(
+        user=request.user,
+        municipality_id=membership.municipality_id,
+        on=today,
+        text=filters.get("q", ""),
+        status=filters.get("status", ""),
+        coordinator=filters.get("coordinator", default_coordinator),
+        age=filters.get("age"),
+    )
+    page = Paginator(queryset, settings.KAA_PAGE_SIZE).get_page(request.GET.get("page"))
+    youths = list(page.object_list)
+    audit_record_list(
+        user=request.user,
+        municipality_id=membership.municipality_id,
+        youth_ids=[youth.pk for youth in youths],
+        context="youth_list",
+    )
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "youths/youth_list.html",
+        {
+            "form": form,
+            "page": page,
+            "youths": youths,
+            "today": today,
+            "query_string": query.urlencode(),
+            "is_mine": filters.get("coordinator", default_coordinator) == "mine",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def youth_create(request):
+    membership = require_perm(request.membership, Perm.CHANGE_YOUTHS)
+    assignable = selectors.assignable_users(membership.municipality_id)
+    initial = {"assigned_to": request.user.pk if membership.role == Role.COORDINATOR else None}
+    form = YouthRegisterForm(request.POST or None, assignable=assignable, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            youth = services.youth_intake(
+                acting_user=request.user,
+                municipality=membership.municipality,
+                personnummer_text=data.pop("personnummer_text"),
+                **data,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Ungdomen är registrerad."))
+            return redirect("youths:detail", pk=youth.pk)
+    return render(request, "youths/youth_register.html", {"form": form})
+
+
+@login_required
+def youth_detail(request, pk):
+    youth = _youth(request, pk, record_read=True)
+    today = timezone.localdate()
+    context = selectors.youth_detail(youth, on=today)
+    can_change = has_perm(request.membership, Perm.CHANGE_YOUTHS)
+    context.update(
+        {
+            "youth": youth,
+            "today": today,
+            "can_change": can_change,
+            "can_view_access_log": has_perm(request.membership, Perm.VIEW_ACCESS_LOG),
+            "assign_form": AssignForm(
+                assignable=selectors.assignable_users(youth.municipality_id),
+                initial={"assignee": youth.assigned_to_id},
+            )
+            if can_change
+            else None,
+        }
+    )
+    return render(request, "youths/youth_detail.html", context)
+
+
+def _form_page(request, *, youth, form, title, submit, template="youths/youth_action_form.html", extra=None):
+    context = {"youth": youth, "form": form, "title": title, "submit": submit}
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def youth_edit(request, pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    form = YouthEditForm(request.POST or None, instance=youth)
+    if request.method == "POST" and form.is_valid():
+        services.youth_update(acting_user=request.user, youth=youth, **form.cleaned_data)
+        messages.success(request, _("Uppgifterna är sparade."))
+        return redirect("youths:detail", pk=youth.pk)
+    # The form mutates the instance while validating; show the stored name in the heading.
+    youth.refresh_from_db(fields=["first_name", "last_name"])
+    return _form_page(request, youth=youth, form=form, title=_("Ändra uppgifter"), submit=_("Spara"))
+
+
+@login_required
+@require_POST
+def youth_assign(request, pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    form = AssignForm(request.POST, assignable=selectors.assignable_users(youth.municipality_id))
+    if form.is_valid():
+        services.youth_assign(
+            acting_user=request.user, youth=youth, assignee=form.cleaned_data["assignee"]
+        )
+        messages.success(request, _("Ansvarig samordnare är ändrad."))
+        return redirect("youths:detail", pk=youth.pk)
+    return _form_page(
+        request, youth=youth, form=form, title=_("Tilldela samordnare"), submit=_("Tilldela")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_create(request, pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    form = EnrolmentForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(acting_user=request.user, youth=youth, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Ungdomen är inskriven i aktivitetsansvaret."))
+            return redirect("youths:detail", pk=youth.pk)
+    return _form_page(
+        request, youth=youth, form=form, title=_("Skriv in i aktivitetsansvaret"), submit=_("Skriv in")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_close(request, pk, enrolment_pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    enrolment = get_object_or_404(youth.enrolments, pk=enrolment_pk)
+    form = EnrolmentCloseForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_close(acting_user=request.user, enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Inskrivningen är avslutad."))
+            return redirect("youths:detail", pk=youth.pk)
+    return _form_page(
+        request,
+        youth=youth,
+        form=form,
+        title=_("Avsluta inskrivning"),
+        submit=_("Avsluta"),
+        extra={"enrolment": enrolment},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_open(request, pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    form = VerificationOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.verification_open(acting_user=request.user, youth=youth, note=form.cleaned_data["note"])
+        messages.success(request, _("Ungdomen är markerad att utreda."))
+        return redirect("youths:detail", pk=youth.pk)
+    return _form_page(request, youth=youth, form=form, title=_("Markera att utreda"), submit=_("Spara"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_resolve(request, pk, verification_pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    verification = get_object_or_404(youth.verifications, pk=verification_pk)
+    form = VerificationResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_resolve(
+                acting_user=request.user, verification=verification, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Utredningen är avslutad."))
+            return redirect("youths:detail", pk=youth.pk)
+    return _form_page(
+        request, youth=youth, form=form, title=_("Avsluta utredning"), submit=_("Avsluta utredning")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guardian_add(request, pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    form = GuardianForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_add(acting_user=request.user, youth=youth, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Vårdnadshavaren är tillagd."))
+            return redirect("youths:detail", pk=youth.pk)
+    return _form_page(request, youth=youth, form=form, title=_("Lägg till vårdnadshavare"), submit=_("Lägg till"))
+
+
+@login_required
+@require_POST
+def guardian_remove(request, pk, guardian_pk):
+    youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
+    guardian = get_object_or_404(youth.guardians, pk=guardian_pk)
+    services.guardian_remove(acting_user=request.user, guardian=guardian)
+    messages.success(request, _("Vårdnadshavaren är borttagen."))
+    return redirect("youths:detail", pk=youth.pk)
+
+
+@login_required
+def access_log(request, pk):
+    """Registerutdrag: who read or changed this youth's record, and when."""
+    youth = _youth(request, pk, perm=Perm.VIEW_ACCESS_LOG)
+    audit_record(
+        user=request.user,
+        municipality_id=youth.municipality_id,
+        action=AuditAction.ACCESS_LOG_VIEW,
+        youth_id=youth.pk,
+    )
+    events = AuditEvent.objects.filter(youth_id=youth.pk).select_related("user")
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "youths/access_log.html", {"youth": youth, "page": page})
