@@ -35,9 +35,7 @@ def audit_record(
     )
 
 
-def audit_record_list(
-    *, user, municipality_id: int, youth_ids: Iterable[int], context: str
-) -> int:
+def audit_record_list(*, user, municipality_id: int, youth_ids: Iterable[int], context: str) -> int:
     """Record that a list showed these youths (one row per youth, one query)."""
     rows = [
         AuditEvent(

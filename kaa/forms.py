@@ -14,6 +14,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class IsoDateField(forms.DateField):
+    """A date typed or picked as YYYY-MM-DD, with a message that says so."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-08-15.")
+    }
+
+
 class CodeChoiceField(forms.ModelChoiceField):
     """A choice from the current version of a code list, labelled "code label".
 
@@ -45,12 +54,18 @@ class UserCreateForm(forms.Form):
     first_name = forms.CharField(label=_("Förnamn"), max_length=150)
     last_name = forms.CharField(label=_("Efternamn"), max_length=150)
     email = forms.EmailField(label=_("E-post"))
-    employee_id = forms.CharField(label=_("Anställnings-id (för inloggning via kommunens konto)"), max_length=64, required=False)
+    employee_id = forms.CharField(
+        label=_("Anställnings-id (för inloggning via kommunens konto)"),
+        max_length=64,
+        required=False,
+    )
     role = forms.ChoiceField(label=_("Roll i kommunen"), choices=Role.choices)
     password = forms.CharField(
         label=_("Tillfälligt lösenord"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst 12 tecken. Lämna tomt om användaren bara loggar in via kommunens konto."),
+        help_text=_(
+            "Minst 12 tecken. Lämna tomt om användaren bara loggar in via kommunens konto."
+        ),
         required=False,
         strip=False,
     )
@@ -59,8 +74,10 @@ class UserCreateForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(
-                _("Användarnamnet finns redan. Finns personen i en annan kommun? Lägg då till "
-                  "medlemskap med hjälp av e-postadressen.")
+                _(
+                    "Användarnamnet finns redan. Finns personen i en annan kommun? Lägg då till "
+                    "medlemskap med hjälp av e-postadressen."
+                )
             )
         return username
 
@@ -79,7 +96,9 @@ class MembershipAddForm(forms.Form):
         email = self.cleaned_data["email"]
         users = list(get_user_model().objects.filter(email__iexact=email, is_active=True)[:2])
         if len(users) != 1:
-            raise forms.ValidationError(_("Ingen (entydig) aktiv användare har den e-postadressen."))
+            raise forms.ValidationError(
+                _("Ingen (entydig) aktiv användare har den e-postadressen.")
+            )
         self.user = users[0]
         return email
 

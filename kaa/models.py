@@ -180,9 +180,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     username = models.CharField(_("användarnamn"), max_length=150, blank=True)
-    municipality = models.ForeignKey(
-        Municipality, null=True, blank=True, on_delete=models.PROTECT
-    )
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.PROTECT)
     youth_id = models.BigIntegerField(_("ungdom"), null=True, blank=True, db_index=True)
     action = models.CharField(_("händelse"), max_length=40, choices=AuditAction.choices)
     object_type = models.CharField(max_length=40, blank=True)

@@ -142,6 +142,9 @@ STORAGES = {
         )
     },
 }
+if not IS_PRODUCTION:
+    # WhiteNoise warns about a missing STATIC_ROOT; in production `collectstatic` makes it.
+    STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -74,7 +74,12 @@ def user_create(request):
     return render(
         request,
         "kaa/form_page.html",
-        {"form": form, "title": _("Ny användare"), "submit": _("Skapa användare"), "back": "user_list"},
+        {
+            "form": form,
+            "title": _("Ny användare"),
+            "submit": _("Skapa användare"),
+            "back": "user_list",
+        },
     )
 
 
@@ -155,7 +160,5 @@ def membership_remove(request, pk):
 def code_lists(request):
     require_perm(request.membership, Perm.VIEW_CODE_LISTS)
     versions = CodeListVersion.objects.all()
-    lists = [
-        (label, list(Code.objects.current(value))) for value, label in Code.ListName.choices
-    ]
+    lists = [(label, list(Code.objects.current(value))) for value, label in Code.ListName.choices]
     return render(request, "kaa/code_lists.html", {"versions": versions, "lists": lists})

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import CodeChoiceField, DateInput
+from kaa.forms import CodeChoiceField, IsoDateField
 from kaa.models import Code
 from youths import personnummer
 from youths.models import Verification, Youth
@@ -43,10 +43,12 @@ class YouthRegisterForm(YouthFieldsMixin, forms.ModelForm):
         initial=InitialState.ENROL,
         widget=forms.RadioSelect,
     )
-    start_date = forms.DateField(
-        label=_("Registreringsdatum"), required=False, widget=DateInput, initial=timezone.localdate
+    start_date = IsoDateField(
+        label=_("Registreringsdatum"), required=False, initial=timezone.localdate
     )
-    entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"), required=False)
+    entry_reason = CodeChoiceField(
+        Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"), required=False
+    )
     verification_note = forms.CharField(
         label=_("Vad ska utredas?"), required=False, max_length=300, widget=forms.TextInput
     )
@@ -97,12 +99,12 @@ class AssignForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    start_date = forms.DateField(label=_("Registreringsdatum"), widget=DateInput)
+    start_date = IsoDateField(label=_("Registreringsdatum"))
     entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"))
 
 
 class EnrolmentCloseForm(forms.Form):
-    end_date = forms.DateField(label=_("Datum då aktivitetsansvaret upphörde"), widget=DateInput)
+    end_date = IsoDateField(label=_("Datum då aktivitetsansvaret upphörde"))
     exit_reason = CodeChoiceField(Code.ListName.EXIT_REASON, label=_("Orsak"))
 
 
@@ -114,7 +116,9 @@ class VerificationResolveForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Utfall"),
         choices=[(Verification.Outcome.NOT_IN_GROUP, Verification.Outcome.NOT_IN_GROUP.label)],
-        help_text=_("Ska ungdomen skrivas in? Använd ”Skriv in” i stället; det avslutar utredningen."),
+        help_text=_(
+            "Ska ungdomen skrivas in? Använd ”Skriv in” i stället; det avslutar utredningen."
+        ),
     )
     note = forms.CharField(label=_("Kommentar"), required=False, max_length=300)
 

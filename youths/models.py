@@ -187,7 +187,7 @@ class Enrolment(models.Model):
 
 
 class Verification(models.Model):
-    """"Att utreda": the youth may belong to the target group but is not confirmed.
+    """ "Att utreda": the youth may belong to the target group but is not confirmed.
 
     Imports and school notices open one; a coordinator resolves it by enrolling the youth
     or by stating why the youth is not in the group.
@@ -220,7 +220,9 @@ class Verification(models.Model):
         verbose_name_plural = _("utredningar")
         constraints = [
             models.UniqueConstraint(
-                fields=["youth"], condition=Q(resolved_on__isnull=True), name="verification_one_open"
+                fields=["youth"],
+                condition=Q(resolved_on__isnull=True),
+                name="verification_one_open",
             ),
         ]
 

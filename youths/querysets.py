@@ -62,7 +62,9 @@ class YouthQuerySet(models.QuerySet):
                 default=Value(Status.OUTSIDE),
                 output_field=models.CharField(),
             ),
-            current_enrolment_start=Subquery(covering.order_by("-start_date").values("start_date")[:1]),
+            current_enrolment_start=Subquery(
+                covering.order_by("-start_date").values("start_date")[:1]
+            ),
         )
 
     def with_status_value(self, status: str, *, on: dt.date):
@@ -94,9 +96,7 @@ class YouthQuerySet(models.QuerySet):
             return self.filter(personnummer__contains=compact)
         queryset = self
         for term in text.split():
-            queryset = queryset.filter(
-                Q(first_name__icontains=term) | Q(last_name__icontains=term)
-            )
+            queryset = queryset.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
         return queryset
 
     def for_list_page(self, *, on: dt.date):

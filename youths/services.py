@@ -144,7 +144,9 @@ def youth_assign(*, acting_user, youth: Youth, assignee) -> Youth:
 
 
 @transaction.atomic
-def guardian_add(*, acting_user, youth: Youth, name: str, phone: str = "", email: str = "") -> Guardian:
+def guardian_add(
+    *, acting_user, youth: Youth, name: str, phone: str = "", email: str = ""
+) -> Guardian:
     _require_change(acting_user, youth.municipality_id)
     if not youth.is_minor_on():
         # förordning 2006:39 and Skolverket: guardians are contacts only while the youth is a minor.
@@ -244,7 +246,9 @@ def enrolment_close(
 ) -> Enrolment:
     today = today or timezone.localdate()
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().select_related("youth").get(pk=enrolment.pk)
+        enrolment = (
+            Enrolment.objects.select_for_update().select_related("youth").get(pk=enrolment.pk)
+        )
         youth = enrolment.youth
         _require_change(acting_user, youth.municipality_id)
         _code(exit_reason, Code.ListName.EXIT_REASON, "exit_reason")
@@ -252,9 +256,9 @@ def enrolment_close(
         if enrolment.end_date is not None:
             raise ValidationError(_("Inskrivningen är redan avslutad och kan inte ändras."))
         if end_date < enrolment.start_date:
-            errors["end_date"] = _("Slutdatum kan inte vara före registreringsdatum (%(date)s).") % {
-                "date": enrolment.start_date.isoformat()
-            }
+            errors["end_date"] = _(
+                "Slutdatum kan inte vara före registreringsdatum (%(date)s)."
+            ) % {"date": enrolment.start_date.isoformat()}
         elif end_date > today:
             errors["end_date"] = _("Slutdatum kan inte ligga i framtiden.")
         elif end_date > youth.turns_20_on:
@@ -321,7 +325,11 @@ def enrolments_close_turned_20(*, today: dt.date | None = None) -> int:
                     action=AuditAction.ENROLMENT_CLOSE,
                     youth_id=youth.pk,
                     obj=enrolment,
-                    detail={"exit_reason": reason.value, "end_date": end_date.isoformat(), "automatic": True},
+                    detail={
+                        "exit_reason": reason.value,
+                        "end_date": end_date.isoformat(),
+                        "automatic": True,
+                    },
                 )
                 closed += updated
     logger.info("closed %s enrolments on the 20th birthday (run for %s)", closed, today)

@@ -1,5 +1,7 @@
 """Pages of the youth register. Thin: access helper, form, one service, redirect."""
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
-from kaa.audit import audit_record
-from kaa.audit import audit_record_list
+from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
 from kaa.models import AuditAction, AuditEvent, Role
 from youths import selectors, services
@@ -129,7 +130,9 @@ def youth_detail(request, pk):
     return render(request, "youths/youth_detail.html", context)
 
 
-def _form_page(request, *, youth, form, title, submit, template="youths/youth_action_form.html", extra=None):
+def _form_page(
+    request, *, youth, form, title, submit, template="youths/youth_action_form.html", extra=None
+):
     context = {"youth": youth, "form": form, "title": title, "submit": submit}
     context.update(extra or {})
     return render(request, template, context)
@@ -139,14 +142,16 @@ def _form_page(request, *, youth, form, title, submit, template="youths/youth_ac
 @require_http_methods(["GET", "POST"])
 def youth_edit(request, pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
-    form = YouthEditForm(request.POST or None, instance=youth)
+    # The form validates on a copy: a ModelForm writes into its instance while validating,
+    # and the service must see what changed.
+    form = YouthEditForm(request.POST or None, instance=copy.copy(youth))
     if request.method == "POST" and form.is_valid():
         services.youth_update(acting_user=request.user, youth=youth, **form.cleaned_data)
         messages.success(request, _("Uppgifterna är sparade."))
         return redirect("youths:detail", pk=youth.pk)
-    # The form mutates the instance while validating; show the stored name in the heading.
-    youth.refresh_from_db(fields=["first_name", "last_name"])
-    return _form_page(request, youth=youth, form=form, title=_("Ändra uppgifter"), submit=_("Spara"))
+    return _form_page(
+        request, youth=youth, form=form, title=_("Ändra uppgifter"), submit=_("Spara")
+    )
 
 
 @login_required
@@ -179,7 +184,11 @@ def enrolment_create(request, pk):
             messages.success(request, _("Ungdomen är inskriven i aktivitetsansvaret."))
             return redirect("youths:detail", pk=youth.pk)
     return _form_page(
-        request, youth=youth, form=form, title=_("Skriv in i aktivitetsansvaret"), submit=_("Skriv in")
+        request,
+        youth=youth,
+        form=form,
+        title=_("Skriv in i aktivitetsansvaret"),
+        submit=_("Skriv in"),
     )
 
 
@@ -191,7 +200,9 @@ def enrolment_close(request, pk, enrolment_pk):
     form = EnrolmentCloseForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_close(acting_user=request.user, enrolment=enrolment, **form.cleaned_data)
+            services.enrolment_close(
+                acting_user=request.user, enrolment=enrolment, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -213,10 +224,14 @@ def verification_open(request, pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
     form = VerificationOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.verification_open(acting_user=request.user, youth=youth, note=form.cleaned_data["note"])
+        services.verification_open(
+            acting_user=request.user, youth=youth, note=form.cleaned_data["note"]
+        )
         messages.success(request, _("Ungdomen är markerad att utreda."))
         return redirect("youths:detail", pk=youth.pk)
-    return _form_page(request, youth=youth, form=form, title=_("Markera att utreda"), submit=_("Spara"))
+    return _form_page(
+        request, youth=youth, form=form, title=_("Markera att utreda"), submit=_("Spara")
+    )
 
 
 @login_required
@@ -253,7 +268,9 @@ def guardian_add(request, pk):
         else:
             messages.success(request, _("Vårdnadshavaren är tillagd."))
             return redirect("youths:detail", pk=youth.pk)
-    return _form_page(request, youth=youth, form=form, title=_("Lägg till vårdnadshavare"), submit=_("Lägg till"))
+    return _form_page(
+        request, youth=youth, form=form, title=_("Lägg till vårdnadshavare"), submit=_("Lägg till")
+    )
 
 
 @login_required
