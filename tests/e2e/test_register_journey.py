@@ -1,0 +1,68 @@
+"""The coordinator's first journey in a real browser: log in, search, register a youth,
+find the youth in the list."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD, valid_personnummer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_login_search_register_and_find(page: Page, live_server, coordinator, make_youth):
+    make_youth(first_name="Befintlig", last_name="Ungdom", assigned_to=coordinator)
+    number = valid_personnummer(dt.date(2009, 8, 14))
+
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/konto/logga-in/"))
+    page.get_by_label("Användarnamn").fill("samordnare")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Mina ungdomar")).to_be_visible()
+    expect(page.get_by_role("link", name="Ungdom, Befintlig")).to_be_visible()
+
+    # Search finds nobody yet for the new number.
+    page.get_by_label("Sök namn eller personnummer").fill(number)
+    page.get_by_role("button", name="Sök").click()
+    expect(page.get_by_text("Inga ungdomar matchar sökningen.")).to_be_visible()
+
+    page.get_by_role("link", name="Registrera ungdom").first.click()
+    page.get_by_label("Personnummer eller samordningsnummer").fill(f"{number[2:8]}-{number[8:]}")
+    page.get_by_label("Förnamn").fill("Märta")
+    page.get_by_label("Efternamn").fill("Öberg")
+    page.get_by_label("Telefon").fill("070-1740123")
+    page.get_by_label("Ansvarig samordnare").select_option(label="Samordnare Testsson")
+    page.get_by_label("Skriv in i aktivitetsansvaret nu").check()
+    page.get_by_label("Registreringsdatum").fill(dt.date.today().isoformat())
+    page.get_by_label("Orsak till registrering").select_option(
+        label="3 – Aldrig påbörjat gymnasieutbildning"
+    )
+    page.get_by_role("button", name="Registrera").click()
+
+    expect(page.get_by_role("heading", name="Märta Öberg")).to_be_visible()
+    expect(page.get_by_text(f"{number[:8]}-{number[8:]}")).to_be_visible()
+    expect(page.get_by_text("I målgruppen").first).to_be_visible()
+
+    page.get_by_role("link", name="Mina ungdomar").click()
+    page.get_by_label("Sök namn eller personnummer").fill("öberg")
+    page.get_by_role("button", name="Sök").click()
+    expect(page.get_by_role("link", name="Öberg, Märta")).to_be_visible()
+    expect(page.get_by_text("1 ungdom", exact=True)).to_be_visible()
+
+
+def test_bad_personnummer_is_explained_and_the_form_kept(page: Page, live_server, coordinator):
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill("samordnare")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto(f"{live_server.url}/ungdomar/ny/")
+    page.get_by_label("Personnummer eller samordningsnummer").fill("20090814-1230")
+    page.get_by_label("Förnamn").fill("Kvar")
+    page.get_by_label("Efternamn").fill("Ifylld")
+    page.get_by_label("Endast registrera").check()
+    page.get_by_role("button", name="Registrera").click()
+    expect(page.get_by_text("Personnumrets kontrollsiffra stämmer inte.")).to_be_visible()
+    expect(page.get_by_label("Förnamn")).to_have_value("Kvar")
