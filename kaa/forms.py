@@ -6,12 +6,22 @@ from kaa.models import Code, Role
 
 
 class DateInput(forms.DateInput):
-    """A native date picker; its value is always YYYY-MM-DD, whatever the browser shows."""
+    """A text field for YYYY-MM-DD.
 
-    input_type = "date"
+    Not the native date picker: it shows dates in the browser's locale (11/22/2026 in an
+    English browser), and Swedish users must see and type YYYY-MM-DD everywhere.
+    """
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        defaults = {
+            "placeholder": "ÅÅÅÅ-MM-DD",
+            "inputmode": "numeric",
+            "pattern": r"\d{4}-\d{2}-\d{2}",
+            "autocomplete": "off",
+            "size": 10,
+        }
+        defaults.update(attrs or {})
+        super().__init__(attrs=defaults, format="%Y-%m-%d")
 
 
 class IsoDateField(forms.DateField):
