@@ -20,6 +20,33 @@ HOME_CODE = "1880"
 OTHER_CODE = "1814"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # A transactional test (browser, worker) empties every table when it ends, including
+    # the municipalities and code lists that the migrations loaded. A database reused by
+    # the next run gets them back here.
+    from kaa.reference_data import ensure_reference_data
+
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Reload the reference data at the start of each transactional test.
+
+    Django's serialized_rollback cannot do it here: it keeps its snapshot on the
+    thread's connection object, and Playwright's sync API runs tests in another context.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from kaa.reference_data import ensure_reference_data
+
+    ensure_reference_data()
+
+
 @pytest.fixture
 def home(db):
     return Municipality.objects.get(code=HOME_CODE)

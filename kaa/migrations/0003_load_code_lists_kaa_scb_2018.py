@@ -5,11 +5,12 @@ Later versions are loaded with `manage.py load_code_lists FILE`, without a migra
 
 from django.db import migrations
 
-from kaa.codelists import LAYOUT_DIR, load_version, read_layout
+from kaa.codelists import load_version, read_layout
+from kaa.reference_data import FIRST_LAYOUT
 
 
 def load(apps, schema_editor):
-    data = read_layout(LAYOUT_DIR / "kaa-scb-2018.json")
+    data = read_layout(FIRST_LAYOUT)
     load_version(data, apps.get_model("kaa", "CodeListVersion"), apps.get_model("kaa", "Code"))
 
 

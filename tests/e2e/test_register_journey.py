@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, valid_personnummer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_login_search_register_and_find(page: Page, live_server, coordinator, make_youth):
