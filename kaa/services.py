@@ -107,12 +107,14 @@ def membership_remove(*, acting_user, membership: Membership) -> None:
     _require_admin(acting_user, membership.municipality_id)
     if _last_admin(membership):
         raise ValidationError(_("Kommunen måste ha minst en administratör."))
-    from youths.models import Youth
+    from kaa.access import youths_visible_to
 
     # Scoped to the membership's municipality: the user's youths elsewhere are untouched.
-    released = Youth.objects.filter(
-        municipality_id=membership.municipality_id, assigned_to=membership.user
-    ).update(assigned_to=None)
+    released = (
+        youths_visible_to(acting_user, municipality=membership.municipality_id)
+        .filter(assigned_to=membership.user)
+        .update(assigned_to=None)
+    )
     audit_record(
         user=acting_user,
         municipality_id=membership.municipality_id,
