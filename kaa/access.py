@@ -75,9 +75,12 @@ def require_perm(membership: Membership | None, perm: Perm) -> Membership:
 
 def youths_visible_to(user, *, municipality: Municipality | int | None) -> YouthQuerySet:
     """Youths of `municipality` if `user` may read youth data there, otherwise none."""
+    return _visible_through(membership_in(user, municipality))
+
+
+def _visible_through(membership: Membership | None) -> YouthQuerySet:
     from youths.models import Youth
 
-    membership = membership_in(user, municipality)
     if not has_perm(membership, Perm.VIEW_YOUTHS):
         return Youth.objects.none()
     return Youth.objects.filter(municipality_id=membership.municipality_id)
@@ -94,14 +97,15 @@ def youth_get_for_user(
 ) -> Youth:
     """One youth, or 404 if it is not in a municipality the user can read; 403 if the
     user can read it but the role lacks `perm`. With `record_read` the read is audited."""
-    queryset = youths_visible_to(user, municipality=municipality)
+    membership = membership_in(user, municipality)
+    queryset = _visible_through(membership)
     if for_update:
         queryset = queryset.select_for_update()
     try:
         youth = queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    require_perm(membership_in(user, municipality), perm)
+    require_perm(membership, perm)
     if record_read:
         from kaa.audit import audit_record
 
