@@ -55,7 +55,7 @@ test: export CELERY_TASK_ALWAYS_EAGER := 1
 test: venv chromium services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest --create-db -q $(PYTEST_ARGS)
+	$(BIN)/pytest --create-db -q --ignore=tests/bench $(PYTEST_ARGS)
 
 bench: export DJANGO_ENV := test
 bench: export DATABASE_URL := $(TEST_DATABASE_URL)
