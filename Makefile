@@ -61,7 +61,7 @@ bench: export DJANGO_ENV := test
 bench: export DATABASE_URL := $(TEST_DATABASE_URL)
 bench: export CELERY_TASK_ALWAYS_EAGER := 1
 bench: venv services
-	$(BIN)/pytest tests/bench -q -s -p no:randomly --create-db
+	$(BIN)/pytest tests/bench -q -s --create-db
 
 lint: venv
 	$(BIN)/ruff check .
