@@ -1,0 +1,176 @@
+"""Casework: åtgärder, individual plans, consents and each municipality's follow-up rules.
+
+Documentation of åtgärder follows the seven elements of Skolverket's allmänna råd
+(DOMAIN.md §2): planning and goal (Plan), efforts by the youth, the municipality and
+another actor (Action.responsible), start and end dates, why it ended, and follow-up dates.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kaa.models import Code, Municipality
+from youths.models import Youth
+
+
+class FollowUpRules(models.Model):
+    """Per municipality; a municipality without a row uses the defaults below."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="follow_up_rules"
+    )
+    unreached_days = models.PositiveSmallIntegerField(
+        _("Nytt kontaktförsök inom (dagar) när ungdomen inte nåtts"), default=30
+    )
+    declined_interval_days = models.PositiveSmallIntegerField(
+        _("Uppföljning av ungdom som tackat nej, var (dagar)"), default=30
+    )
+    before_20_days = models.PositiveSmallIntegerField(
+        _("Påminnelse före 20-årsdagen (dagar)"), default=60
+    )
+    follow_up_after_exit = models.BooleanField(
+        _("Följ upp ungdomar som lämnat målgruppen"), default=False
+    )
+    after_exit_days = models.PositiveSmallIntegerField(
+        _("Uppföljning efter att ungdomen lämnat målgruppen (dagar)"), default=183
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("uppföljningsregler")
+        verbose_name_plural = _("uppföljningsregler")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}"
+
+    @classmethod
+    def for_municipality(cls, municipality_id: int) -> "FollowUpRules":
+        rules = cls.objects.filter(municipality_id=municipality_id).first()
+        return rules or cls(municipality_id=municipality_id)
+
+
+class Action(models.Model):
+    """An individual åtgärd: offered, accepted or declined, started, ended."""
+
+    class Responsible(models.TextChoices):
+        YOUTH = "ungdomen", _("Ungdomen")
+        MUNICIPALITY = "kommunen", _("Kommunen")
+        OTHER = "annan_aktor", _("Annan aktör")
+
+    class Response(models.TextChoices):
+        PENDING = "", _("Inget svar ännu")
+        ACCEPTED = "ja", _("Tackade ja")
+        DECLINED = "nej", _("Tackade nej")
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="actions")
+    kind = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="+", verbose_name=_("åtgärd")
+    )
+    responsible = models.CharField(
+        _("ansvarig"), max_length=20, choices=Responsible.choices, default=Responsible.MUNICIPALITY
+    )
+    responsible_name = models.CharField(_("ansvarig aktör (namn)"), max_length=120, blank=True)
+    content = models.CharField(_("innehåll"), max_length=300, blank=True)
+    offered_on = models.DateField(_("erbjuden"))
+    response = models.CharField(
+        _("svar"), max_length=3, choices=Response.choices, default=Response.PENDING, blank=True
+    )
+    responded_on = models.DateField(_("svarade"), null=True, blank=True)
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    end_reason = models.CharField(_("orsak till avslut"), max_length=200, blank=True)
+    occupation_after = models.ForeignKey(
+        Code,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sysselsättning efter åtgärden"),
+    )
+    follow_up_on = models.DateField(_("uppföljning/utvärdering"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-offered_on", "-pk"]
+        verbose_name = _("åtgärd")
+        verbose_name_plural = _("åtgärder")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=False, end_date__gte=F("start_date")),
+                name="action_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(occupation_after__isnull=False),
+                name="action_end_has_occupation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind.label} {self.offered_on}"
+
+    @property
+    def state_label(self) -> str:
+        if self.end_date:
+            return _("Avslutad")
+        if self.start_date:
+            return _("Pågår")
+        if self.response == self.Response.DECLINED:
+            return _("Tackade nej")
+        if self.response == self.Response.ACCEPTED:
+            return _("Tackade ja, ej startad")
+        return _("Erbjuden")
+
+
+class PlanRevision(models.Model):
+    """The individual plan: each save is a new revision; the newest is the plan."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="plan_revisions")
+    goal = models.CharField(_("mål"), max_length=500)
+    steps = models.TextField(_("överenskomna steg"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("planering")
+        verbose_name_plural = _("planeringar")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d}"
+
+
+class Consent(models.Model):
+    """Samtycke to share information with a named agency (not the legal basis of the
+    register itself: förordning 2006:39 allows it without consent)."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="consents")
+    agency = models.CharField(_("med vem (myndighet/aktör)"), max_length=120)
+    scope = models.CharField(_("vilka uppgifter"), max_length=200)
+    given_on = models.DateField(_("lämnat"))
+    valid_until = models.DateField(_("gäller till"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("återkallat"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("samtycke")
+        verbose_name_plural = _("samtycken")
+
+    def __str__(self) -> str:
+        return self.agency
+
+    def is_valid_on(self, on) -> bool:
+        return (
+            self.given_on <= on
+            and (self.valid_until is None or on <= self.valid_until)
+            and (self.withdrawn_on is None or on < self.withdrawn_on)
+        )

@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("kodlistor/", views.code_lists, name="code_lists"),
     path("ungdomar/", include("youths.urls")),
+    path("", include("actions.urls")),
 ]

@@ -20,7 +20,7 @@ from kaa.models import Code, CodeListVersion, Membership
 def home(request):
     if request.membership is None:
         return render(request, "kaa/no_membership.html", status=403)
-    return redirect("youths:list")
+    return redirect("actions:todo")
 
 
 @login_required

@@ -232,3 +232,55 @@ class Verification(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+class Contact(models.Model):
+    """A contact or contact attempt. Failed attempts matter: they show the effort."""
+
+    class Channel(models.TextChoices):
+        PHONE = "telefon", _("Telefon")
+        SMS = "sms", _("Sms")
+        LETTER = "brev", _("Brev")
+        EMAIL = "e-post", _("E-post")
+        HOME_VISIT = "hembesok", _("Hembesök")
+        MEETING = "mote", _("Möte")
+        DIGITAL_MEETING = "digitalt_mote", _("Digitalt möte")
+        SOCIAL_MEDIA = "sociala_medier", _("Sociala medier")
+
+    class WithWhom(models.TextChoices):
+        YOUTH = "ungdomen", _("Ungdomen")
+        GUARDIAN = "vardnadshavare", _("Vårdnadshavare")
+        OTHER = "annan", _("Annan")
+
+    NOTE_MAX_LENGTH = 300
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField(_("tidpunkt"))
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    with_whom = models.CharField(
+        _("med vem"), max_length=20, choices=WithWhom.choices, default=WithWhom.YOUTH
+    )
+    reached = models.BooleanField(_("nådde ungdomen"), default=False)
+    occupation = models.ForeignKey(
+        Code,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sysselsättning vid kontakten"),
+    )
+    note = models.CharField(_("anteckning"), max_length=NOTE_MAX_LENGTH, blank=True)
+    next_follow_up = models.DateField(_("nästa uppföljning"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("kontakt")
+        verbose_name_plural = _("kontakter")
+        indexes = [models.Index(fields=["youth", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.at:%Y-%m-%d}"

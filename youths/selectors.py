@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from actions.selectors import timeline
 from kaa.access import youths_visible_to
 from kaa.models import Role
 from youths.querysets import Status
@@ -67,7 +68,27 @@ def youth_detail(youth, *, on: dt.date) -> dict:
         status = Status.TO_VERIFY
     else:
         status = Status.OUTSIDE
+    contacts = list(youth.contacts.select_related("occupation", "created_by"))
+    actions = list(youth.actions.select_related("kind", "occupation_after", "created_by"))
+    plans = list(youth.plan_revisions.select_related("created_by"))
+    consents = list(youth.consents.all())
+    events = timeline(
+        youth,
+        contacts=contacts,
+        actions=actions,
+        plans=plans,
+        consents=consents,
+        enrolments=enrolments,
+        verifications=verifications,
+    )
     return {
+        "timeline": events,
+        "actions": actions,
+        "plan": plans[0] if plans else None,
+        "plan_revisions": plans,
+        "consents": consents,
+        "consents_valid": {c.pk for c in consents if c.is_valid_on(on)},
+        "last_contact": contacts[0] if contacts else None,
         "enrolments": enrolments,
         "verifications": verifications,
         "current_enrolment": current,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actions.forms import ContactForm
 from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
@@ -119,6 +120,7 @@ def youth_detail(request, pk):
             "today": today,
             "can_change": can_change,
             "can_view_access_log": has_perm(request.membership, Perm.VIEW_ACCESS_LOG),
+            "contact_form": ContactForm() if can_change else None,
             "assign_form": AssignForm(
                 assignable=selectors.assignable_users(youth.municipality_id),
                 initial={"assignee": youth.assigned_to_id},

@@ -21,6 +21,10 @@ def test_login_search_register_and_find(page: Page, live_server, coordinator, ma
     page.get_by_label("Användarnamn").fill("samordnare")
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Att göra")).to_be_visible()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Mina ungdomar"
+    ).click()
     expect(page.get_by_role("heading", name="Mina ungdomar")).to_be_visible()
     expect(page.get_by_role("link", name="Ungdom, Befintlig")).to_be_visible()
 
@@ -46,7 +50,9 @@ def test_login_search_register_and_find(page: Page, live_server, coordinator, ma
     expect(page.get_by_text(f"{number[:8]}-{number[8:]}")).to_be_visible()
     expect(page.get_by_text("I målgruppen").first).to_be_visible()
 
-    page.get_by_role("link", name="Mina ungdomar").click()
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Mina ungdomar"
+    ).click()
     page.get_by_label("Sök namn eller personnummer").fill("öberg")
     page.get_by_role("button", name="Sök").click()
     expect(page.get_by_role("link", name="Öberg, Märta")).to_be_visible()

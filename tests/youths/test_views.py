@@ -214,7 +214,7 @@ class TestYouthDetail:
         self, client_for, coordinator, youth, django_assert_max_num_queries
     ):
         client = client_for(coordinator)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(20):
             client.get(reverse("youths:detail", args=[youth.pk]))
 
 

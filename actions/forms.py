@@ -1,0 +1,138 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action, FollowUpRules
+from kaa.forms import CodeChoiceField, IsoDateField
+from kaa.models import Code
+from youths.models import Contact
+
+SENSITIVE_REMINDER = _(
+    "Kort och sakligt. Skriv inga känsliga uppgifter (hälsa, sociala förhållanden, etnicitet)."
+)
+
+
+class ContactForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Tidpunkt"),
+        help_text=_("ÅÅÅÅ-MM-DD TT:MM"),
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"autocomplete": "off"}),
+        error_messages={"invalid": _("Skriv tidpunkten som ÅÅÅÅ-MM-DD TT:MM.")},
+    )
+    channel = forms.ChoiceField(label=_("Kanal"), choices=Contact.Channel.choices)
+    with_whom = forms.ChoiceField(
+        label=_("Med vem"), choices=Contact.WithWhom.choices, initial=Contact.WithWhom.YOUTH
+    )
+    reached = forms.TypedChoiceField(
+        label=_("Fick ni kontakt?"),
+        choices=[("0", _("Nej, ej svar")), ("1", _("Ja"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    occupation = CodeChoiceField(
+        Code.ListName.OCCUPATION,
+        label=_("Ungdomens sysselsättning just nu"),
+        required=False,
+        help_text=_("Krävs när ni fick kontakt."),
+    )
+    note = forms.CharField(
+        label=_("Anteckning"),
+        required=False,
+        max_length=Contact.NOTE_MAX_LENGTH,
+        help_text=SENSITIVE_REMINDER,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": Contact.NOTE_MAX_LENGTH}),
+    )
+    next_follow_up = IsoDateField(label=_("Nästa uppföljning"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+        super().__init__(*args, **kwargs)
+
+
+class ActionOfferForm(forms.Form):
+    kind = CodeChoiceField(Code.ListName.ACTION, label=_("Åtgärd"))
+    responsible = forms.ChoiceField(
+        label=_("Vem ansvarar?"),
+        choices=Action.Responsible.choices,
+        initial=Action.Responsible.MUNICIPALITY,
+    )
+    responsible_name = forms.CharField(
+        label=_("Ansvarig aktör"),
+        required=False,
+        max_length=120,
+        help_text=_("T.ex. Arbetsförmedlingen, socialtjänsten, en skola."),
+    )
+    content = forms.CharField(
+        label=_("Innehåll"),
+        required=False,
+        max_length=300,
+        help_text=SENSITIVE_REMINDER,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+    )
+    offered_on = IsoDateField(label=_("Erbjuden"), initial=timezone.localdate)
+    follow_up_on = IsoDateField(label=_("Uppföljning/utvärdering"), required=False)
+
+
+class ActionRespondForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        label=_("Svar"),
+        choices=[("1", _("Tackade ja")), ("0", _("Tackade nej"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    on = IsoDateField(label=_("Datum"), initial=timezone.localdate)
+
+
+class ActionStartForm(forms.Form):
+    start_date = IsoDateField(label=_("Startdatum"), initial=timezone.localdate)
+
+
+class ActionEndForm(forms.Form):
+    end_date = IsoDateField(label=_("Slutdatum"), initial=timezone.localdate)
+    end_reason = forms.CharField(label=_("Orsak till avslut"), max_length=200)
+    occupation_after = CodeChoiceField(
+        Code.ListName.OCCUPATION, label=_("Sysselsättning efter åtgärden")
+    )
+
+
+class ActionFollowUpForm(forms.Form):
+    follow_up_on = IsoDateField(label=_("Uppföljning/utvärdering"), required=False)
+
+
+class PlanForm(forms.Form):
+    goal = forms.CharField(
+        label=_("Mål med insatserna"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    steps = forms.CharField(
+        label=_("Överenskomna steg"),
+        required=False,
+        max_length=2000,
+        help_text=SENSITIVE_REMINDER,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ConsentForm(forms.Form):
+    agency = forms.CharField(label=_("Till vem får uppgifter lämnas?"), max_length=120)
+    scope = forms.CharField(label=_("Vilka uppgifter?"), max_length=200)
+    given_on = IsoDateField(label=_("Lämnat"), initial=timezone.localdate)
+    valid_until = IsoDateField(label=_("Gäller till"), required=False)
+
+
+class ConsentWithdrawForm(forms.Form):
+    on = IsoDateField(label=_("Återkallat"), initial=timezone.localdate)
+
+
+class FollowUpRulesForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpRules
+        fields = [
+            "unreached_days",
+            "declined_interval_days",
+            "before_20_days",
+            "follow_up_after_exit",
+            "after_exit_days",
+        ]

@@ -1,0 +1,398 @@
+"""Writes of casework: contacts, åtgärder, plans, consents, follow-up rules.
+
+Each validates with Swedish messages keyed by field, saves and audits in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Action, Consent, FollowUpRules, PlanRevision
+from kaa.access import Perm, has_perm, membership_in
+from kaa.audit import audit_record
+from kaa.models import AuditAction, Code, Municipality
+from youths.models import Contact, Youth
+
+# Reasons after which the youth still lives here, so a follow-up after exit makes sense.
+EXIT_KEYS_FOLLOWED_UP = ("paborjat_nationellt", "paborjat_introduktion", "fullfoljt", "annan")
+
+
+def _require_change(user, youth: Youth) -> None:
+    if not has_perm(membership_in(user, youth.municipality_id), Perm.CHANGE_YOUTHS):
+        raise PermissionDenied
+
+
+def _audit(user, youth: Youth, action: AuditAction, obj, **detail) -> None:
+    audit_record(
+        user=user,
+        municipality_id=youth.municipality_id,
+        action=action,
+        youth_id=youth.pk,
+        obj=obj,
+        detail=detail,
+    )
+
+
+def _code(code: Code | None, list_name: str, field: str, *, required: bool, message: str) -> None:
+    if code is None:
+        if required:
+            raise ValidationError({field: message})
+        return
+    if code.list_name != list_name:
+        raise ValidationError({field: _("Välj ett värde ur kodlistan.")})
+
+
+def _not_future(day: dt.date | None, field: str, today: dt.date, errors: dict, label: str) -> None:
+    if day is not None and day > today:
+        errors.setdefault(field, _("%(label)s kan inte ligga i framtiden.") % {"label": label})
+
+
+def within_casework(youth: Youth, day: dt.date) -> bool:
+    """May casework be dated `day`? Inside an enrolment, while the youth is being
+    verified, or in the follow-up window after leaving when the municipality keeps one."""
+    if any(e.covers(day) for e in youth.enrolments.all()) and day < youth.turns_20_on:
+        return True
+    if any(
+        v.opened_on <= day and (v.resolved_on is None or day <= v.resolved_on)
+        for v in youth.verifications.all()
+    ):
+        return True
+    rules = FollowUpRules.for_municipality(youth.municipality_id)
+    if rules.follow_up_after_exit:
+        for enrolment in youth.enrolments.select_related("exit_reason"):
+            if (
+                enrolment.end_date is not None
+                and enrolment.exit_reason.key in EXIT_KEYS_FOLLOWED_UP
+                and enrolment.end_date
+                <= day
+                <= enrolment.end_date + dt.timedelta(days=rules.after_exit_days)
+            ):
+                return True
+    return False
+
+
+def _outside_message(day: dt.date) -> str:
+    return _(
+        "Datumet %(date)s ligger utanför ungdomens inskrivning i aktivitetsansvaret. "
+        "Skriv in ungdomen eller markera att utreda först."
+    ) % {"date": day.isoformat()}
+
+
+def contact_log(
+    *,
+    acting_user,
+    youth: Youth,
+    at: dt.datetime,
+    channel: str,
+    with_whom: str = Contact.WithWhom.YOUTH,
+    reached: bool,
+    occupation: Code | None = None,
+    note: str = "",
+    next_follow_up: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Contact:
+    """Log a contact or a failed attempt ("sms, ej svar")."""
+    _require_change(acting_user, youth)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = timezone.localdate(at)
+    errors: dict[str, str] = {}
+    if at > now + dt.timedelta(minutes=5):
+        errors["at"] = _("Kontakten kan inte ligga i framtiden.")
+    elif not within_casework(youth, day):
+        errors["at"] = _outside_message(day)
+    if channel not in Contact.Channel.values:
+        errors["channel"] = _("Välj kanal.")
+    if with_whom not in Contact.WithWhom.values:
+        errors["with_whom"] = _("Välj vem kontakten var med.")
+    if reached and occupation is None:
+        # SCB block 2: a contact carries the youth's sysselsättning.
+        errors["occupation"] = _("Ange ungdomens sysselsättning när ni fick kontakt.")
+    elif occupation is not None and occupation.list_name != Code.ListName.OCCUPATION:
+        errors["occupation"] = _("Välj ett värde ur kodlistan.")
+    if next_follow_up is not None and next_follow_up < today:
+        errors["next_follow_up"] = _("Nästa uppföljning kan inte ligga bakåt i tiden.")
+    if len(note) > Contact.NOTE_MAX_LENGTH:
+        errors["note"] = _("Anteckningen får vara högst %(n)s tecken.") % {
+            "n": Contact.NOTE_MAX_LENGTH
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            youth=youth,
+            at=at,
+            channel=channel,
+            with_whom=with_whom,
+            reached=reached,
+            occupation=occupation,
+            note=note.strip(),
+            next_follow_up=next_follow_up,
+            created_by=acting_user,
+        )
+        _audit(
+            acting_user, youth, AuditAction.CONTACT_LOG, contact, channel=channel, reached=reached
+        )
+    return contact
+
+
+def action_offer(
+    *,
+    acting_user,
+    youth: Youth,
+    kind: Code | None,
+    responsible: str,
+    responsible_name: str = "",
+    content: str = "",
+    offered_on: dt.date,
+    follow_up_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Action:
+    _require_change(acting_user, youth)
+    today = today or timezone.localdate()
+    _code(kind, Code.ListName.ACTION, "kind", required=True, message=_("Välj åtgärd."))
+    errors: dict[str, str] = {}
+    _not_future(offered_on, "offered_on", today, errors, _("Datum för erbjudandet"))
+    if "offered_on" not in errors and not within_casework(youth, offered_on):
+        errors["offered_on"] = _outside_message(offered_on)
+    if responsible not in Action.Responsible.values:
+        errors["responsible"] = _("Välj vem som ansvarar.")
+    elif responsible == Action.Responsible.OTHER and not responsible_name.strip():
+        errors["responsible_name"] = _("Ange vilken aktör som ansvarar, t.ex. Arbetsförmedlingen.")
+    if follow_up_on is not None and follow_up_on < offered_on:
+        errors["follow_up_on"] = _("Uppföljningen kan inte ligga före erbjudandet.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        action = Action.objects.create(
+            youth=youth,
+            kind=kind,
+            responsible=responsible,
+            responsible_name=responsible_name.strip(),
+            content=content.strip(),
+            offered_on=offered_on,
+            follow_up_on=follow_up_on,
+            created_by=acting_user,
+        )
+        _audit(
+            acting_user, youth, AuditAction.ACTION_CHANGE, action, change="offered", kind=kind.value
+        )
+    return action
+
+
+def _locked(action: Action) -> Action:
+    return Action.objects.select_for_update().select_related("youth").get(pk=action.pk)
+
+
+def action_respond(
+    *, acting_user, action: Action, accepted: bool, on: dt.date, today: dt.date | None = None
+) -> Action:
+    """Record that the youth accepted or declined the åtgärd."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        action = _locked(action)
+        _require_change(acting_user, action.youth)
+        errors: dict[str, str] = {}
+        if action.response:
+            raise ValidationError(_("Svaret på erbjudandet är redan registrerat."))
+        _not_future(on, "on", today, errors, _("Svarsdatum"))
+        if on < action.offered_on:
+            errors["on"] = _("Svaret kan inte vara före erbjudandet (%(date)s).") % {
+                "date": action.offered_on.isoformat()
+            }
+        if errors:
+            raise ValidationError(errors)
+        action.response = Action.Response.ACCEPTED if accepted else Action.Response.DECLINED
+        action.responded_on = on
+        action.save(update_fields=["response", "responded_on"])
+        _audit(
+            acting_user,
+            action.youth,
+            AuditAction.ACTION_CHANGE,
+            action,
+            change="response",
+            response=action.response,
+        )
+        return action
+
+
+def action_start(
+    *, acting_user, action: Action, start_date: dt.date, today: dt.date | None = None
+) -> Action:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        action = _locked(action)
+        _require_change(acting_user, action.youth)
+        errors: dict[str, str] = {}
+        if action.response != Action.Response.ACCEPTED:
+            raise ValidationError(_("Åtgärden kan bara starta när ungdomen har tackat ja."))
+        if action.start_date is not None:
+            raise ValidationError(_("Åtgärden har redan startat."))
+        _not_future(start_date, "start_date", today, errors, _("Startdatum"))
+        if start_date < action.offered_on:
+            errors["start_date"] = _("Startdatum kan inte vara före erbjudandet (%(date)s).") % {
+                "date": action.offered_on.isoformat()
+            }
+        elif "start_date" not in errors and not within_casework(action.youth, start_date):
+            errors["start_date"] = _outside_message(start_date)
+        if errors:
+            raise ValidationError(errors)
+        action.start_date = start_date
+        action.save(update_fields=["start_date"])
+        _audit(acting_user, action.youth, AuditAction.ACTION_CHANGE, action, change="started")
+        return action
+
+
+def action_end(
+    *,
+    acting_user,
+    action: Action,
+    end_date: dt.date,
+    end_reason: str,
+    occupation_after: Code | None,
+    today: dt.date | None = None,
+) -> Action:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        action = _locked(action)
+        _require_change(acting_user, action.youth)
+        if action.start_date is None:
+            raise ValidationError(_("Åtgärden har inte startat och kan inte avslutas."))
+        if action.end_date is not None:
+            raise ValidationError(_("Åtgärden är redan avslutad."))
+        errors: dict[str, str] = {}
+        _not_future(end_date, "end_date", today, errors, _("Slutdatum"))
+        if end_date < action.start_date:
+            errors["end_date"] = _("Slutdatum kan inte vara före startdatum (%(date)s).") % {
+                "date": action.start_date.isoformat()
+            }
+        if not end_reason.strip():
+            errors["end_reason"] = _("Ange varför åtgärden avslutades.")
+        if occupation_after is None:
+            # SCB block 4: an ended åtgärd carries the sysselsättning after it.
+            errors["occupation_after"] = _("Ange ungdomens sysselsättning efter åtgärden.")
+        elif occupation_after.list_name != Code.ListName.OCCUPATION:
+            errors["occupation_after"] = _("Välj ett värde ur kodlistan.")
+        if errors:
+            raise ValidationError(errors)
+        action.end_date = end_date
+        action.end_reason = end_reason.strip()
+        action.occupation_after = occupation_after
+        action.save(update_fields=["end_date", "end_reason", "occupation_after"])
+        _audit(
+            acting_user,
+            action.youth,
+            AuditAction.ACTION_CHANGE,
+            action,
+            change="ended",
+            occupation_after=occupation_after.value,
+        )
+        return action
+
+
+def action_set_follow_up(
+    *, acting_user, action: Action, follow_up_on: dt.date | None, today: dt.date | None = None
+) -> Action:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        action = _locked(action)
+        _require_change(acting_user, action.youth)
+        if follow_up_on is not None and follow_up_on < today:
+            raise ValidationError(
+                {"follow_up_on": _("Uppföljningen kan inte ligga bakåt i tiden.")}
+            )
+        action.follow_up_on = follow_up_on
+        action.save(update_fields=["follow_up_on"])
+        _audit(acting_user, action.youth, AuditAction.ACTION_CHANGE, action, change="follow_up")
+        return action
+
+
+@transaction.atomic
+def plan_revise(*, acting_user, youth: Youth, goal: str, steps: str = "") -> PlanRevision:
+    """A new revision of the individual plan; earlier revisions are kept."""
+    _require_change(acting_user, youth)
+    if not goal.strip():
+        raise ValidationError({"goal": _("Ange målet med insatserna.")})
+    current = youth.plan_revisions.first()
+    if current is not None and current.goal == goal.strip() and current.steps == steps.strip():
+        raise ValidationError(_("Planeringen är oförändrad."))
+    revision = PlanRevision.objects.create(
+        youth=youth, goal=goal.strip(), steps=steps.strip(), created_by=acting_user
+    )
+    _audit(acting_user, youth, AuditAction.PLAN_REVISE, revision)
+    return revision
+
+
+@transaction.atomic
+def consent_register(
+    *,
+    acting_user,
+    youth: Youth,
+    agency: str,
+    scope: str,
+    given_on: dt.date,
+    valid_until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Consent:
+    _require_change(acting_user, youth)
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not agency.strip():
+        errors["agency"] = _("Ange vem uppgifterna får lämnas till.")
+    _not_future(given_on, "given_on", today, errors, _("Datum för samtycket"))
+    if valid_until is not None and valid_until < given_on:
+        errors["valid_until"] = _("Giltighetstiden kan inte sluta före samtycket lämnades.")
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent.objects.create(
+        youth=youth,
+        agency=agency.strip(),
+        scope=scope.strip(),
+        given_on=given_on,
+        valid_until=valid_until,
+        created_by=acting_user,
+    )
+    _audit(acting_user, youth, AuditAction.CONSENT_CHANGE, consent, change="given")
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, acting_user, consent: Consent, on: dt.date, today: dt.date | None = None
+) -> Consent:
+    _require_change(acting_user, consent.youth)
+    today = today or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("Samtycket är redan återkallat."))
+    if on > today:
+        raise ValidationError({"on": _("Datum för återkallelsen kan inte ligga i framtiden.")})
+    if on < consent.given_on:
+        raise ValidationError({"on": _("Samtycket kan inte återkallas före det lämnades.")})
+    consent.withdrawn_on = on
+    consent.save(update_fields=["withdrawn_on"])
+    _audit(acting_user, consent.youth, AuditAction.CONSENT_CHANGE, consent, change="withdrawn")
+    return consent
+
+
+@transaction.atomic
+def follow_up_rules_update(*, acting_user, municipality: Municipality, **values) -> FollowUpRules:
+    if not has_perm(membership_in(acting_user, municipality.pk), Perm.MANAGE_USERS):
+        raise PermissionDenied
+    rules, _created = FollowUpRules.objects.get_or_create(municipality=municipality)
+    changed = sorted(name for name, value in values.items() if getattr(rules, name) != value)
+    for name in changed:
+        setattr(rules, name, values[name])
+    rules.save()
+    audit_record(
+        user=acting_user,
+        municipality_id=municipality.pk,
+        action=AuditAction.RULES_CHANGE,
+        obj=rules,
+        detail={"fields": changed},
+    )
+    return rules

@@ -1,0 +1,231 @@
+"""Casework pages: "Att göra", contacts, åtgärder, plan, consent, follow-up rules."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from actions import forms, selectors, services
+from actions.models import FollowUpRules
+from kaa.access import Perm, require_perm, youth_get_for_user
+from kaa.audit import audit_record_list
+from kaa.forms_util import apply_validation_error
+from kaa.models import Role
+
+
+def _youth(request, pk):
+    return youth_get_for_user(
+        user=request.user,
+        municipality=request.membership.municipality_id if request.membership else None,
+        pk=pk,
+        perm=Perm.CHANGE_YOUTHS,
+    )
+
+
+@login_required
+def todo(request):
+    membership = require_perm(request.membership, Perm.VIEW_YOUTHS)
+    default_scope = "mine" if membership.role == Role.COORDINATOR else "all"
+    scope = request.GET.get("vy", default_scope)
+    if scope not in ("mine", "all", "none"):
+        scope = default_scope
+    today = timezone.localdate()
+    sections = selectors.todo_for(
+        user=request.user, municipality_id=membership.municipality_id, on=today, scope=scope
+    )
+    shown = {item.youth.pk for items in sections.values() for item in items}
+    audit_record_list(
+        user=request.user,
+        municipality_id=membership.municipality_id,
+        youth_ids=sorted(shown),
+        context="todo",
+    )
+    return render(
+        request,
+        "actions/todo.html",
+        {
+            "sections": [(key, selectors.SECTIONS[key], items) for key, items in sections.items()],
+            "scope": scope,
+            "today": today,
+            "total": sum(len(items) for items in sections.values()),
+        },
+    )
+
+
+def _form_view(request, *, youth, form, title, submit, service, success, extra=None):
+    """GET shows the form; a valid POST calls `service(**cleaned_data)`; a service
+    ValidationError puts the messages on the form, with everything typed kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(**form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("youths:detail", pk=youth.pk)
+    context = {"youth": youth, "form": form, "title": title, "submit": submit}
+    context.update(extra or {})
+    return render(request, "youths/youth_action_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk):
+    youth = _youth(request, pk)
+    form = forms.ContactForm(request.POST or None)
+    return _form_view(
+        request,
+        youth=youth,
+        form=form,
+        title=_("Registrera kontakt"),
+        submit=_("Spara kontakt"),
+        service=lambda **data: services.contact_log(acting_user=request.user, youth=youth, **data),
+        success=_("Kontakten är registrerad."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_offer(request, pk):
+    youth = _youth(request, pk)
+    form = forms.ActionOfferForm(request.POST or None)
+    return _form_view(
+        request,
+        youth=youth,
+        form=form,
+        title=_("Erbjud åtgärd"),
+        submit=_("Spara erbjudandet"),
+        service=lambda **data: services.action_offer(acting_user=request.user, youth=youth, **data),
+        success=_("Åtgärden är erbjuden."),
+    )
+
+
+ACTION_STEPS = {
+    "svar": (
+        forms.ActionRespondForm,
+        services.action_respond,
+        _("Ungdomens svar"),
+        _("Spara svar"),
+        _("Svaret är registrerat."),
+    ),
+    "starta": (
+        forms.ActionStartForm,
+        services.action_start,
+        _("Starta åtgärd"),
+        _("Starta"),
+        _("Åtgärden har startat."),
+    ),
+    "avsluta": (
+        forms.ActionEndForm,
+        services.action_end,
+        _("Avsluta åtgärd"),
+        _("Avsluta"),
+        _("Åtgärden är avslutad."),
+    ),
+    "uppfoljning": (
+        forms.ActionFollowUpForm,
+        services.action_set_follow_up,
+        _("Uppföljning av åtgärd"),
+        _("Spara"),
+        _("Uppföljningsdatumet är sparat."),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_step(request, pk, action_pk, step):
+    youth = _youth(request, pk)
+    action = get_object_or_404(youth.actions.select_related("kind"), pk=action_pk)
+    if step not in ACTION_STEPS:
+        raise Http404
+    form_class, service, title, submit, success = ACTION_STEPS[step]
+    form = form_class(request.POST or None)
+    return _form_view(
+        request,
+        youth=youth,
+        form=form,
+        title=f"{title}: {action.kind.label}",
+        submit=submit,
+        service=lambda **data: service(acting_user=request.user, action=action, **data),
+        success=success,
+        extra={"action": action},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_revise(request, pk):
+    youth = _youth(request, pk)
+    current = youth.plan_revisions.first()
+    initial = {"goal": current.goal, "steps": current.steps} if current else {}
+    form = forms.PlanForm(request.POST or None, initial=initial)
+    return _form_view(
+        request,
+        youth=youth,
+        form=form,
+        title=_("Individuell planering"),
+        submit=_("Spara ny version"),
+        service=lambda **data: services.plan_revise(acting_user=request.user, youth=youth, **data),
+        success=_("Planeringen är sparad. Tidigare versioner finns kvar."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_create(request, pk):
+    youth = _youth(request, pk)
+    form = forms.ConsentForm(request.POST or None)
+    return _form_view(
+        request,
+        youth=youth,
+        form=form,
+        title=_("Registrera samtycke"),
+        submit=_("Spara samtycke"),
+        service=lambda **data: services.consent_register(
+            acting_user=request.user, youth=youth, **data
+        ),
+        success=_("Samtycket är registrerat."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, pk, consent_pk):
+    youth = _youth(request, pk)
+    consent = get_object_or_404(youth.consents, pk=consent_pk)
+    form = forms.ConsentWithdrawForm(request.POST or None)
+    return _form_view(
+        request,
+        youth=youth,
+        form=form,
+        title=_("Återkalla samtycke: %(agency)s") % {"agency": consent.agency},
+        submit=_("Återkalla"),
+        service=lambda **data: services.consent_withdraw(
+            acting_user=request.user, consent=consent, **data
+        ),
+        success=_("Samtycket är återkallat."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_rules(request):
+    membership = require_perm(request.membership, Perm.MANAGE_USERS)
+    rules = FollowUpRules.for_municipality(membership.municipality_id)
+    form = forms.FollowUpRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_rules_update(
+            acting_user=request.user, municipality=membership.municipality, **form.cleaned_data
+        )
+        messages.success(request, _("Uppföljningsreglerna är sparade."))
+        return redirect("actions:rules")
+    return render(
+        request,
+        "kaa/form_page.html",
+        {"form": form, "title": _("Uppföljningsregler"), "submit": _("Spara")},
+    )
