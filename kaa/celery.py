@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "youths.tasks.close_enrolments_turned_20",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Every weekday at 06:30: each coordinator's "Att göra" digest (counts, no names).
+    "daily-digest": {
+        "task": "actions.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30, day_of_week="1-5"),
+    },
 }

@@ -171,6 +171,9 @@ EMAIL_BACKEND = env_str(
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kaa@localhost")
 
+# The address users reach the app at, for links in e-mail.
+KAA_BASE_URL = env_str("KAA_BASE_URL", "http://127.0.0.1:8000")
+
 # Page size for lists of youths.
 KAA_PAGE_SIZE = env_int("KAA_PAGE_SIZE", 25)
 

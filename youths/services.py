@@ -140,6 +140,12 @@ def youth_assign(*, acting_user, youth: Youth, assignee) -> Youth:
         obj=youth,
         detail={"from_user_id": previous_id, "to_user_id": new_id},
     )
+    if assignee is not None and assignee.pk != getattr(acting_user, "pk", None):
+        # Only the new assignee is told, and only once the assignment is committed.
+        from actions.tasks import notify_assignment
+
+        youth_id, user_id = youth.pk, assignee.pk
+        transaction.on_commit(lambda: notify_assignment.delay(youth_id, user_id))
     return youth
 
 
