@@ -53,7 +53,9 @@ def caseload(*, user, municipality_id: int, on: dt.date, scope: str = "mine"):
     latest_declined = Action.objects.filter(
         youth=OuterRef("pk"), response=Action.Response.DECLINED
     ).order_by("-responded_on", "-pk")
-    later_accepted = Action.objects.filter(youth=OuterRef("pk"), response=Action.Response.ACCEPTED)
+    latest_accepted = Action.objects.filter(
+        youth=OuterRef("pk"), response=Action.Response.ACCEPTED
+    ).order_by("-responded_on", "-pk")
     last_ended = Enrolment.objects.filter(youth=OuterRef("pk"), end_date__isnull=False).order_by(
         "-end_date"
     )
@@ -65,11 +67,7 @@ def caseload(*, user, municipality_id: int, on: dt.date, scope: str = "mine"):
         last_reached_at=Max("contacts__at", filter=Q(contacts__reached=True)),
         next_follow_up=Subquery(latest_contact.values("next_follow_up")[:1]),
         declined_on=Subquery(latest_declined.values("responded_on")[:1]),
-        accepted_after_decline=Exists(
-            later_accepted.filter(
-                responded_on__gte=Subquery(latest_declined.values("responded_on")[:1])
-            )
-        ),
+        accepted_on=Subquery(latest_accepted.values("responded_on")[:1]),
         action_follow_up=Subquery(
             Action.objects.filter(
                 youth=OuterRef("pk"), follow_up_on__isnull=False, follow_up_on__lte=on
@@ -122,7 +120,10 @@ def todo_items(youth, *, on: dt.date, rules: FollowUpRules) -> list[TodoItem]:
                 due = youth.enrolled_since
             if due <= on:
                 add("unreached", due)
-        if youth.declined_on and not youth.accepted_after_decline:
+        accepted_since = youth.accepted_on is not None and youth.accepted_on >= (
+            youth.declined_on or youth.accepted_on
+        )
+        if youth.declined_on and not accepted_since:
             since = max(youth.declined_on, last_contact or youth.declined_on)
             due = since + dt.timedelta(days=rules.declined_interval_days)
             if due <= on:
