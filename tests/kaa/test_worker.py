@@ -10,19 +10,30 @@ from kaa.celery import app
 from youths.models import Enrolment
 from youths.tasks import close_enrolments_turned_20
 
-BROKER = "redis://127.0.0.1:6379/14"
+# The broker `make test` configures; this one when the suite runs without it.
+FALLBACK_BROKER = "redis://127.0.0.1:6379/14"
+
+
+def _drop_cached_connections():
+    # Tasks run eagerly earlier in the suite may have built a producer pool for another
+    # broker URL; the app would keep sending there and the worker would never see it.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def real_worker():
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.task_always_eager = False
-    app.conf.broker_url = BROKER
+    app.conf.broker_url = saved["broker_url"] or FALLBACK_BROKER
+    assert app.conf.broker_url.startswith("redis://")
+    _drop_cached_connections()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
     finally:
         app.conf.update(saved)
+        _drop_cached_connections()
 
 
 @pytest.mark.worker
