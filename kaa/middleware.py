@@ -1,3 +1,10 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from kaa.access import memberships_of
 
 SESSION_KEY = "active_municipality_id"
@@ -23,4 +30,46 @@ class ActiveMunicipalityMiddleware:
                 # No choice made yet (or that membership was removed): the first by name.
                 request.memberships[0],
             )
+        return self.get_response(request)
+
+
+LAST_SEEN_KEY = "kaa_last_seen"
+STARTED_KEY = "kaa_started"
+# Requests that ask about the session without counting as activity.
+PASSIVE_PATHS = ("/konto/session/",)
+
+
+def session_remaining(request) -> int:
+    """Seconds until the idle timeout or the absolute lifetime, whichever comes first."""
+    now = timezone.now().timestamp()
+    last = request.session.get(LAST_SEEN_KEY, now)
+    started = request.session.get(STARTED_KEY, now)
+    return int(
+        min(
+            last + settings.SESSION_IDLE_TIMEOUT - now,
+            started + settings.SESSION_ABSOLUTE_LIFETIME - now,
+        )
+    )
+
+
+class SessionLifetimeMiddleware:
+    """Log out after SESSION_IDLE_TIMEOUT without activity, and in any case after
+    SESSION_ABSOLUTE_LIFETIME from login. The page warns before (static/js/session.js)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            request.session.setdefault(STARTED_KEY, now)
+            request.session.setdefault(LAST_SEEN_KEY, now)
+            if session_remaining(request) <= 0:
+                logout(request)
+                messages.info(
+                    request, _("Du har loggats ut eftersom sessionen tog slut. Logga in igen.")
+                )
+                return redirect_to_login(request.get_full_path())
+            if not request.path.startswith(PASSIVE_PATHS):
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

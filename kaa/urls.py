@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kaa import views
+from kaa import ops, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,10 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/session/", ops.session_status, name="session_status"),
+    path("konto/forlang-session/", ops.session_keep_alive, name="session_keep_alive"),
+    path("halsa/", ops.health, name="health"),
+    path("tillganglighet/", ops.accessibility_statement, name="accessibility"),
     path("kommun/byt/", views.switch_municipality, name="switch_municipality"),
     path("administration/anvandare/", views.user_list, name="user_list"),
     path("administration/anvandare/ny/", views.user_create, name="user_create"),

@@ -62,7 +62,7 @@ class TestTodoPage:
                 youth=youth, start_date=dt.date(2026, 9, 1), entry_reason=entry_reason
             )
         client = client_for(coordinator)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             response = client.get(reverse("actions:todo"))
         assert response.content.decode().count("Many, U") == 30
 
