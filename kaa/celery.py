@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "youths.tasks.close_enrolments_turned_20",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Every night at 02:00: remove audit rows older than AUDIT_RETENTION_DAYS.
+    "purge-old-audit-events": {
+        "task": "kaa.tasks.purge_old_audit_events",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Every weekday at 06:30: each coordinator's "Att göra" digest (counts, no names).
     "daily-digest": {
         "task": "actions.tasks.send_daily_digests",

@@ -236,9 +236,13 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_VERBOSE = False
 
 # How long audit rows are kept before the nightly job removes them.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+# Log follow-up: this many youth pages within this many minutes is flagged.
+AUDIT_BURST_COUNT = env_int("AUDIT_BURST_COUNT", 30)
+AUDIT_BURST_MINUTES = env_int("AUDIT_BURST_MINUTES", 10)
 
 # The address users reach the app at, for links in e-mail.
 KAA_BASE_URL = env_str("KAA_BASE_URL", "http://127.0.0.1:8000")
@@ -267,5 +271,7 @@ LOGGING = {
         # runserver's request lines carry query strings (a search for a personnummer),
         # so they pass the same redacting filter.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes reports every login at INFO; failures are in the audit trail anyway.
+        "axes": {"level": "WARNING"},
     },
 }

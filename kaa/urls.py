@@ -25,6 +25,7 @@ urlpatterns = [
         views.membership_remove,
         name="membership_remove",
     ),
+    path("administration/logguppfoljning/", views.log_review, name="log_review"),
     path("kodlistor/", views.code_lists, name="code_lists"),
     path("ungdomar/", include("youths.urls")),
     path("", include("actions.urls")),

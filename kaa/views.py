@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaa import services
+from kaa import logreview, services
 from kaa.access import Perm, require_perm
+from kaa.audit import audit_record
 from kaa.forms import MembershipAddForm, MembershipRoleForm, UserCreateForm
 from kaa.forms_util import apply_validation_error
 from kaa.middleware import SESSION_KEY
-from kaa.models import Code, CodeListVersion, Membership
+from kaa.models import AuditAction, Code, CodeListVersion, Membership
 
 
 @login_required
@@ -162,3 +164,33 @@ def code_lists(request):
     versions = CodeListVersion.objects.all()
     lists = [(label, list(Code.objects.current(value))) for value, label in Code.ListName.choices]
     return render(request, "kaa/code_lists.html", {"versions": versions, "lists": lists})
+
+
+@login_required
+def log_review(request):
+    """Logguppföljning for administrators; the read of it is itself logged."""
+    membership = require_perm(request.membership, Perm.VIEW_ACCESS_LOG)
+    try:
+        start, end = logreview.month_bounds(request.GET.get("manad"))
+    except ValueError:
+        messages.error(request, _("Ange månad som ÅÅÅÅ-MM."))
+        start, end = logreview.month_bounds(None)
+    result = logreview.review(municipality_id=membership.municipality_id, start=start, end=end)
+    audit_record(
+        user=request.user,
+        municipality_id=membership.municipality_id,
+        action=AuditAction.ACCESS_LOG_VIEW,
+        detail={"log_review": start.strftime("%Y-%m"), "format": request.GET.get("format", "html")},
+    )
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="logguppfoljning-{membership.municipality.code}-{start:%Y-%m}.xlsx"'
+        )
+        logreview.report_xlsx(result, response)
+        return response
+    return render(
+        request, "kaa/log_review.html", {"review": result, "month": start.strftime("%Y-%m")}
+    )

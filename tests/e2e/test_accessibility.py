@@ -93,6 +93,7 @@ def test_every_page_passes_axe(page: Page, live_server, administrator, coordinat
         "/administration/anvandare/lagg-till/",
         f"/administration/medlemskap/{coordinator.memberships.get().pk}/",
         "/administration/uppfoljningsregler/",
+        "/administration/logguppfoljning/",
         "/kodlistor/",
         "/tillganglighet/",
         "/finns-inte/",
