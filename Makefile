@@ -11,7 +11,7 @@ export PLAYWRIGHT_BROWSERS_PATH := 0
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kaa
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run serve test bench lint format worker beat demo migrate services chromium backup restore clean
+.PHONY: run serve test bench lint format worker beat demo migrate services chromium backup restore clean venv
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,3 +73,20 @@ format: venv
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# PostgreSQL backup and restore (pg_dump custom format). DATABASE_URL names the database.
+#   make backup                               -> var/backups/kaa-YYYYmmdd-HHMMSS.dump
+#   make restore BACKUP_FILE=path/to/file.dump (into an empty or existing database)
+BACKUP_FILE ?= var/backups/kaa-$(shell date +%Y%m%d-%H%M%S).dump
+
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Sätt DATABASE_URL till databasen som ska säkerhetskopieras." >&2; exit 2; }
+	@mkdir -p "$(dir $(BACKUP_FILE))"
+	pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP_FILE)" "$(DATABASE_URL)"
+	@echo "Säkerhetskopia: $(BACKUP_FILE)"
+
+restore:
+	@test -n "$(DATABASE_URL)" || { echo "Sätt DATABASE_URL till databasen som ska återställas." >&2; exit 2; }
+	@test -f "$(BACKUP_FILE)" || { echo "Filen $(BACKUP_FILE) finns inte: ange BACKUP_FILE=..." >&2; exit 2; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --dbname="$(DATABASE_URL)" "$(BACKUP_FILE)"
+	@echo "Återställd från $(BACKUP_FILE)"

@@ -27,3 +27,20 @@ class RedactPersonalDataFilter(logging.Filter):
             record.args = None
         record.msg = redact(str(record.msg))
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors (LOG_FORMAT=json)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)

@@ -256,11 +256,12 @@ LOGGING = {
     "filters": {"no_personal_data": {"()": "kaa.logging.RedactPersonalDataFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kaa.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": env_choice("LOG_FORMAT", ("plain", "json"), "plain"),
             "filters": ["no_personal_data"],
         },
     },

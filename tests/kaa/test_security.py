@@ -207,3 +207,18 @@ def test_health_reports_database_and_broker(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     response = client.get(reverse("health"))
     assert response.status_code == 503 and response.json()["broker"] == "fel"
+
+
+def test_json_logs_are_one_object_per_line_without_personnummer():
+    import json
+    import logging
+
+    from kaa.logging import JsonFormatter, RedactPersonalDataFilter
+
+    record = logging.LogRecord(
+        "kaa", logging.INFO, __file__, 1, "search q=%s", ("200801011234",), None
+    )
+    RedactPersonalDataFilter().filter(record)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["level"] == "INFO" and entry["logger"] == "kaa"
+    assert "200801011234" not in entry["message"] and "[personnummer]" in entry["message"]
