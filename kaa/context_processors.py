@@ -8,6 +8,8 @@ def municipality(request):
 
     return {
         "session_warning_before": settings.SESSION_WARNING_BEFORE,
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
         "active_membership": membership,
         "all_memberships": getattr(request, "memberships", []),
         "kaa_perms": {perm.value for perm in perms},

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "mozilla_django_oidc",
     "kaa",
     "youths",
     "actions",
@@ -228,6 +229,25 @@ SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 # Seconds before the idle timeout at which the page warns the user.
 SESSION_WARNING_BEFORE = env_int("SESSION_WARNING_BEFORE", 120)
+
+# Single sign-on (OpenID Connect, kaa/oidc.py): off unless OIDC_ENABLED=1.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", default=False)
+OIDC_CREATE_USER = False
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+# Match users by this claim (against User.employee_id) when present, otherwise by e-mail.
+OIDC_EMPLOYEE_ID_CLAIM = env_str("OIDC_EMPLOYEE_ID_CLAIM", "")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "kommunens konto")
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/konto/logga-in/?sso=fel"
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    AUTHENTICATION_BACKENDS.append("kaa.oidc.KaaOIDCBackend")
 
 # Local logins: lock out after 5 failures for the same username from the same address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
