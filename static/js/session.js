@@ -79,7 +79,11 @@
 
   function check() {
     fetch(statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : { remaining: 0 }; })
+      .then(function (response) {
+        // Already logged out: the server answers with the login page instead of JSON.
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
+        return response.ok && json && !response.redirected ? response.json() : { remaining: 0 };
+      })
       .then(function (data) { schedule(data.remaining); })
       .catch(function () { timer = window.setTimeout(check, 30000); });
   }
