@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,8 +12,8 @@ from actions import forms, selectors, services
 from actions.models import FollowUpRules
 from kaa.access import Perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record_list
-from kaa.forms_util import apply_validation_error
 from kaa.models import Role
+from youths.formpage import youth_form_page
 
 
 def _youth(request, pk):
@@ -56,28 +55,12 @@ def todo(request):
     )
 
 
-def _form_view(request, *, youth, form, title, submit, service, success, extra=None):
-    """GET shows the form; a valid POST calls `service(**cleaned_data)`; a service
-    ValidationError puts the messages on the form, with everything typed kept."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(**form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("youths:detail", pk=youth.pk)
-    context = {"youth": youth, "form": form, "title": title, "submit": submit}
-    context.update(extra or {})
-    return render(request, "youths/youth_action_form.html", context)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk):
     youth = _youth(request, pk)
     form = forms.ContactForm(request.POST or None)
-    return _form_view(
+    return youth_form_page(
         request,
         youth=youth,
         form=form,
@@ -93,7 +76,7 @@ def contact_create(request, pk):
 def action_offer(request, pk):
     youth = _youth(request, pk)
     form = forms.ActionOfferForm(request.POST or None)
-    return _form_view(
+    return youth_form_page(
         request,
         youth=youth,
         form=form,
@@ -145,7 +128,7 @@ def action_step(request, pk, action_pk, step):
         raise Http404
     form_class, service, title, submit, success = ACTION_STEPS[step]
     form = form_class(request.POST or None)
-    return _form_view(
+    return youth_form_page(
         request,
         youth=youth,
         form=form,
@@ -164,7 +147,7 @@ def plan_revise(request, pk):
     current = youth.plan_revisions.first()
     initial = {"goal": current.goal, "steps": current.steps} if current else {}
     form = forms.PlanForm(request.POST or None, initial=initial)
-    return _form_view(
+    return youth_form_page(
         request,
         youth=youth,
         form=form,
@@ -180,7 +163,7 @@ def plan_revise(request, pk):
 def consent_create(request, pk):
     youth = _youth(request, pk)
     form = forms.ConsentForm(request.POST or None)
-    return _form_view(
+    return youth_form_page(
         request,
         youth=youth,
         form=form,
@@ -199,7 +182,7 @@ def consent_withdraw(request, pk, consent_pk):
     youth = _youth(request, pk)
     consent = get_object_or_404(youth.consents, pk=consent_pk)
     form = forms.ConsentWithdrawForm(request.POST or None)
-    return _form_view(
+    return youth_form_page(
         request,
         youth=youth,
         form=form,

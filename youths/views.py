@@ -18,6 +18,7 @@ from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
 from kaa.models import AuditAction, AuditEvent, Role
 from youths import selectors, services
+from youths.formpage import youth_form_page
 from youths.forms import (
     AssignForm,
     EnrolmentCloseForm,
@@ -176,21 +177,16 @@ def youth_assign(request, pk):
 @require_http_methods(["GET", "POST"])
 def enrolment_create(request, pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
-    form = EnrolmentForm(request.POST or None, initial={"start_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrolment_create(acting_user=request.user, youth=youth, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Ungdomen är inskriven i aktivitetsansvaret."))
-            return redirect("youths:detail", pk=youth.pk)
-    return _form_page(
+    return youth_form_page(
         request,
         youth=youth,
-        form=form,
+        form=EnrolmentForm(request.POST or None, initial={"start_date": timezone.localdate()}),
         title=_("Skriv in i aktivitetsansvaret"),
         submit=_("Skriv in"),
+        service=lambda **data: services.enrolment_create(
+            acting_user=request.user, youth=youth, **data
+        ),
+        success=_("Ungdomen är inskriven i aktivitetsansvaret."),
     )
 
 
@@ -199,23 +195,16 @@ def enrolment_create(request, pk):
 def enrolment_close(request, pk, enrolment_pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
     enrolment = get_object_or_404(youth.enrolments, pk=enrolment_pk)
-    form = EnrolmentCloseForm(request.POST or None, initial={"end_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrolment_close(
-                acting_user=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Inskrivningen är avslutad."))
-            return redirect("youths:detail", pk=youth.pk)
-    return _form_page(
+    return youth_form_page(
         request,
         youth=youth,
-        form=form,
+        form=EnrolmentCloseForm(request.POST or None, initial={"end_date": timezone.localdate()}),
         title=_("Avsluta inskrivning"),
         submit=_("Avsluta"),
+        service=lambda **data: services.enrolment_close(
+            acting_user=request.user, enrolment=enrolment, **data
+        ),
+        success=_("Inskrivningen är avslutad."),
         extra={"enrolment": enrolment},
     )
 
@@ -224,15 +213,16 @@ def enrolment_close(request, pk, enrolment_pk):
 @require_http_methods(["GET", "POST"])
 def verification_open(request, pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
-    form = VerificationOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.verification_open(
-            acting_user=request.user, youth=youth, note=form.cleaned_data["note"]
-        )
-        messages.success(request, _("Ungdomen är markerad att utreda."))
-        return redirect("youths:detail", pk=youth.pk)
-    return _form_page(
-        request, youth=youth, form=form, title=_("Markera att utreda"), submit=_("Spara")
+    return youth_form_page(
+        request,
+        youth=youth,
+        form=VerificationOpenForm(request.POST or None),
+        title=_("Markera att utreda"),
+        submit=_("Spara"),
+        service=lambda **data: services.verification_open(
+            acting_user=request.user, youth=youth, **data
+        ),
+        success=_("Ungdomen är markerad att utreda."),
     )
 
 
@@ -241,19 +231,16 @@ def verification_open(request, pk):
 def verification_resolve(request, pk, verification_pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
     verification = get_object_or_404(youth.verifications, pk=verification_pk)
-    form = VerificationResolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verification_resolve(
-                acting_user=request.user, verification=verification, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Utredningen är avslutad."))
-            return redirect("youths:detail", pk=youth.pk)
-    return _form_page(
-        request, youth=youth, form=form, title=_("Avsluta utredning"), submit=_("Avsluta utredning")
+    return youth_form_page(
+        request,
+        youth=youth,
+        form=VerificationResolveForm(request.POST or None),
+        title=_("Avsluta utredning"),
+        submit=_("Avsluta utredning"),
+        service=lambda **data: services.verification_resolve(
+            acting_user=request.user, verification=verification, **data
+        ),
+        success=_("Utredningen är avslutad."),
     )
 
 
@@ -261,17 +248,14 @@ def verification_resolve(request, pk, verification_pk):
 @require_http_methods(["GET", "POST"])
 def guardian_add(request, pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
-    form = GuardianForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guardian_add(acting_user=request.user, youth=youth, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Vårdnadshavaren är tillagd."))
-            return redirect("youths:detail", pk=youth.pk)
-    return _form_page(
-        request, youth=youth, form=form, title=_("Lägg till vårdnadshavare"), submit=_("Lägg till")
+    return youth_form_page(
+        request,
+        youth=youth,
+        form=GuardianForm(request.POST or None),
+        title=_("Lägg till vårdnadshavare"),
+        submit=_("Lägg till"),
+        service=lambda **data: services.guardian_add(acting_user=request.user, youth=youth, **data),
+        success=_("Vårdnadshavaren är tillagd."),
     )
 
 
