@@ -18,7 +18,7 @@ GOALS = [
     "Få en tydlig bild av vilka utbildningar som passar.",
     "Komma igång med folkhögskola.",
 ]
-NOTES_FAILED = ["Sms, ej svar.", "Ringde, inget svar.", "Brev skickat.", ""]
+NOTES_FAILED = ["Inget svar.", "Inget svar, försöker igen.", ""]
 NOTES_REACHED = ["Bra samtal, vill träffas.", "Pratade om studier.", "Bokade möte med SYV.", ""]
 
 
