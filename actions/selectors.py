@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, FollowUpRules
@@ -17,6 +17,7 @@ from actions.services import EXIT_KEYS_FOLLOWED_UP
 from kaa.access import youths_visible_to
 from kaa.models import AuditAction, AuditEvent
 from youths.models import Contact, Enrolment, Verification
+from youths.querysets import in_target_group_q
 
 SECTIONS = {
     "follow_up": _("Uppföljningar som ska göras"),
@@ -48,7 +49,7 @@ def caseload(*, user, municipality_id: int, on: dt.date, scope: str = "mine"):
         queryset = queryset.filter(assigned_to=user)
     elif scope == "none":
         queryset = queryset.filter(assigned_to__isnull=True)
-    covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk"))
+    covering = Enrolment.objects.period_covering(on).filter(youth=OuterRef("pk"))
     latest_contact = Contact.objects.filter(youth=OuterRef("pk")).order_by("-at", "-pk")
     latest_declined = Action.objects.filter(
         youth=OuterRef("pk"), response=Action.Response.DECLINED
@@ -60,7 +61,7 @@ def caseload(*, user, municipality_id: int, on: dt.date, scope: str = "mine"):
         "-end_date"
     )
     return queryset.select_related("assigned_to").annotate(
-        in_group=Exists(covering.filter(youth__turns_20_on__gt=on)),
+        in_group=ExpressionWrapper(in_target_group_q(on), output_field=BooleanField()),
         enrolled_since=Subquery(covering.order_by("-start_date").values("start_date")[:1]),
         has_open_enrolment=Exists(Enrolment.objects.open().filter(youth=OuterRef("pk"))),
         last_contact_at=Max("contacts__at"),

@@ -16,6 +16,7 @@ from actions.models import Action, Consent, FollowUpRules, PlanRevision
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality
+from youths import rules
 from youths.models import Contact, Youth
 
 # Reasons after which the youth still lives here, so a follow-up after exit makes sense.
@@ -55,22 +56,22 @@ def _not_future(day: dt.date | None, field: str, today: dt.date, errors: dict, l
 def within_casework(youth: Youth, day: dt.date) -> bool:
     """May casework be dated `day`? Inside an enrolment, while the youth is being
     verified, or in the follow-up window after leaving when the municipality keeps one."""
-    if any(e.covers(day) for e in youth.enrolments.all()) and day < youth.turns_20_on:
+    if rules.enrolment_for(youth.enrolments.all(), day, turns_20=youth.turns_20_on):
         return True
     if any(
         v.opened_on <= day and (v.resolved_on is None or day <= v.resolved_on)
         for v in youth.verifications.all()
     ):
         return True
-    rules = FollowUpRules.for_municipality(youth.municipality_id)
-    if rules.follow_up_after_exit:
+    follow_up = FollowUpRules.for_municipality(youth.municipality_id)
+    if follow_up.follow_up_after_exit:
         for enrolment in youth.enrolments.select_related("exit_reason"):
             if (
                 enrolment.end_date is not None
                 and enrolment.exit_reason.key in EXIT_KEYS_FOLLOWED_UP
                 and enrolment.end_date
                 <= day
-                <= enrolment.end_date + dt.timedelta(days=rules.after_exit_days)
+                <= enrolment.end_date + dt.timedelta(days=follow_up.after_exit_days)
             ):
                 return True
     return False

@@ -33,11 +33,26 @@ class Municipality(models.Model):
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
     name = models.CharField(_("namn"), max_length=100)
     county = models.CharField(_("län"), max_length=100)
+    # skollagen 7 kap. 12 §: skolplikt ends with the spring term of the year the youth
+    # turns 16; the term's last day is the municipality's (huvudmannens) decision.
+    spring_term_end_month = models.PositiveSmallIntegerField(
+        _("vårterminen slutar (månad)"), default=6
+    )
+    spring_term_end_day = models.PositiveSmallIntegerField(
+        _("vårterminen slutar (dag)"), default=30
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("kommun")
         verbose_name_plural = _("kommuner")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spring_term_end_month__gte=5, spring_term_end_month__lte=7)
+                & Q(spring_term_end_day__gte=1, spring_term_end_day__lte=31),
+                name="municipality_spring_term_end_sane",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

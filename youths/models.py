@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import Code, Municipality
-from youths import personnummer
+from youths import personnummer, rules
 from youths.querysets import EnrolmentQuerySet, YouthQuerySet
 
-TARGET_GROUP_AGE_LIMIT = 20  # skollagen 29 kap. 9 §: "inte har fyllt 20 år"
+TARGET_GROUP_AGE_LIMIT = rules.TARGET_GROUP_AGE_LIMIT
 
 
 class Youth(models.Model):
@@ -76,7 +76,7 @@ class Youth(models.Model):
     def derive_dates(self) -> None:
         birth = personnummer.Personnummer(self.personnummer).birth_date
         self.birth_date = birth
-        self.turns_20_on = personnummer.birthday_of_age(birth, TARGET_GROUP_AGE_LIMIT)
+        self.turns_20_on = rules.turns_20_on(birth)
 
     @property
     def full_name(self) -> str:
@@ -179,7 +179,8 @@ class Enrolment(models.Model):
         return f"{self.start_date}–{self.end_date or ''}"
 
     def covers(self, on: dt.date) -> bool:
-        return self.start_date <= on and (self.end_date is None or on < self.end_date)
+        """Does an event dated `on` belong to this enrolment? (rules.enrolment_for)"""
+        return rules.enrolment_for([self], on) is self
 
     @property
     def is_open(self) -> bool:

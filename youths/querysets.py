@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from youths import personnummer
+from youths import personnummer, rules
 
 
 class Status(models.TextChoices):
@@ -20,7 +20,14 @@ class Status(models.TextChoices):
 
 class EnrolmentQuerySet(models.QuerySet):
     def covering(self, on: dt.date):
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on)
+        """The enrolments an event dated `on` belongs to (rules.enrolment_for in SQL):
+        the period holds the day and the youth has not turned 20."""
+        return self.filter(rules.covering_q(on))
+
+    def period_covering(self, on: dt.date):
+        """Half of the rule: the period holds the day. The caller checks the 20th
+        birthday on the youth (see YouthQuerySet.in_target_group)."""
+        return self.filter(rules.covering_q(on, youth=None))
 
     def open(self):
         return self.filter(end_date__isnull=True)
@@ -33,13 +40,20 @@ class EnrolmentQuerySet(models.QuerySet):
         return queryset
 
 
+def in_target_group_q(on: dt.date) -> Q:
+    """The SQL form of rules.enrolment_for seen from the youth: an enrolment's period
+    holds `on` and the youth has not turned 20 (the birthday is checked on the youth's
+    own row, so the subquery needs no join)."""
+    from youths.models import Enrolment
+
+    covering = Enrolment.objects.period_covering(on).filter(youth=OuterRef("pk"))
+    return Q(Exists(covering)) & Q(turns_20_on__gt=on)
+
+
 class YouthQuerySet(models.QuerySet):
     def in_target_group(self, *, on: dt.date):
         """In the group on `on`: an enrolment covers the day and the youth is under 20."""
-        from youths.models import Enrolment
-
-        covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk"))
-        return self.filter(Exists(covering), turns_20_on__gt=on)
+        return self.filter(in_target_group_q(on))
 
     def to_verify(self):
         from youths.models import Verification
@@ -51,19 +65,21 @@ class YouthQuerySet(models.QuerySet):
     def with_status(self, *, on: dt.date):
         from youths.models import Enrolment, Verification
 
-        covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk"))
         open_verification = Verification.objects.filter(
             youth=OuterRef("pk"), resolved_on__isnull=True
         )
         return self.annotate(
             status=Case(
-                When(Exists(covering) & Q(turns_20_on__gt=on), then=Value(Status.IN_GROUP)),
+                When(in_target_group_q(on), then=Value(Status.IN_GROUP)),
                 When(Exists(open_verification), then=Value(Status.TO_VERIFY)),
                 default=Value(Status.OUTSIDE),
                 output_field=models.CharField(),
             ),
             current_enrolment_start=Subquery(
-                covering.order_by("-start_date").values("start_date")[:1]
+                Enrolment.objects.covering(on)
+                .filter(youth=OuterRef("pk"))
+                .order_by("-start_date")
+                .values("start_date")[:1]
             ),
         )
 

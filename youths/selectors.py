@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from actions.selectors import timeline
 from kaa.access import youths_visible_to
 from kaa.models import Role
+from youths import rules
 from youths.querysets import Status
 
 
@@ -60,7 +61,7 @@ def youth_detail(youth, *, on: dt.date) -> dict:
     """What the youth page shows besides the youth itself (a fixed number of queries)."""
     enrolments = list(youth.enrolments.select_related("entry_reason", "exit_reason", "created_by"))
     verifications = list(youth.verifications.all())
-    current = next((e for e in enrolments if e.covers(on) and on < youth.turns_20_on), None)
+    current = rules.enrolment_for(enrolments, on, turns_20=youth.turns_20_on)
     open_verification = next((v for v in verifications if v.is_open), None)
     if current is not None:
         status = Status.IN_GROUP
