@@ -130,7 +130,13 @@ class GuardianForm(forms.Form):
 
 
 class YouthFilterForm(forms.Form):
-    q = forms.CharField(label=_("Sök namn eller personnummer"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Sök namn eller personnummer"),
+        required=False,
+        max_length=100,
+        # The browser must not keep searched personnummer in its form history.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Alla"))] + list(Status.choices)
     )

@@ -7,6 +7,7 @@ app_name = "youths"
 urlpatterns = [
     path("", views.youth_list, name="list"),
     path("ny/", views.youth_create, name="create"),
+    path("sok/", views.youth_search, name="search"),
     path("<int:pk>/", views.youth_detail, name="detail"),
     path("<int:pk>/andra/", views.youth_edit, name="edit"),
     path("<int:pk>/tilldela/", views.youth_assign, name="assign"),

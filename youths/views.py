@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +32,7 @@ from youths.forms import (
     YouthFilterForm,
     YouthRegisterForm,
 )
+from youths.search import search_recall, search_remember
 
 
 def _municipality_id(request):
@@ -42,25 +45,85 @@ def _youth(request, pk, perm=Perm.VIEW_YOUTHS, **kwargs):
     )
 
 
+def _default_coordinator(membership) -> str:
+    return "mine" if membership.role == Role.COORDINATOR else "all"
+
+
 @login_required
 def youth_list(request):
     membership = require_perm(request.membership, Perm.VIEW_YOUTHS)
-    today = timezone.localdate()
-    assignable = list(selectors.assignable_users(membership.municipality_id))
-    default_coordinator = "mine" if membership.role == Role.COORDINATOR else "all"
-    data = request.GET.copy()
+    default_coordinator = _default_coordinator(membership)
+    # The search text never comes from the URL: only from a search kept on the server.
+    token = request.GET.get("sok")
+    text = search_recall(request, token)
+    if token and text is None:
+        messages.info(request, _("Sökningen har gått ut. Sök igen."))
+    query = request.GET.copy()
+    for key in ("q", "page"):
+        query.pop(key, None)
+    if text is None:
+        query.pop("sok", None)
+    data = query.copy()
     data.setdefault("coordinator", default_coordinator)
+    if text is not None:
+        data["q"] = text
+    assignable = list(selectors.assignable_users(membership.municipality_id))
     form = YouthFilterForm(data, assignable=assignable, default_coordinator=default_coordinator)
     filters = form.cleaned_data if form.is_valid() else {"coordinator": default_coordinator}
-    queryset = selectors.youth_list(
+    return _youth_list_page(
+        request, membership, form=form, filters=filters, query_string=query.urlencode()
+    )
+
+
+@login_required
+@require_POST
+def youth_search(request):
+    """The search form posts here: exactly one match opens that youth, otherwise the list
+    shows the results under an opaque token (see youths/search.py)."""
+    membership = require_perm(request.membership, Perm.VIEW_YOUTHS)
+    default_coordinator = _default_coordinator(membership)
+    assignable = list(selectors.assignable_users(membership.municipality_id))
+    form = YouthFilterForm(
+        request.POST, assignable=assignable, default_coordinator=default_coordinator
+    )
+    if not form.is_valid():
+        return _youth_list_page(
+            request,
+            membership,
+            form=form,
+            filters={"coordinator": default_coordinator},
+            query_string="",
+        )
+    filters = form.cleaned_data
+    query = QueryDict(mutable=True)
+    for key in ("status", "coordinator", "age"):
+        if filters.get(key) not in ("", None):
+            query[key] = str(filters[key])
+    text = filters.get("q", "").strip()
+    if text:
+        matches = list(_filtered(request, membership, filters).values_list("pk", flat=True)[:2])
+        if len(matches) == 1:
+            return redirect("youths:detail", pk=matches[0])
+        query["sok"] = search_remember(request, text)
+    url = reverse("youths:list")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _filtered(request, membership, filters):
+    default_coordinator = _default_coordinator(membership)
+    return selectors.youth_list(
         user=request.user,
         municipality_id=membership.municipality_id,
-        on=today,
+        on=timezone.localdate(),
         text=filters.get("q", ""),
         status=filters.get("status", ""),
-        coordinator=filters.get("coordinator", default_coordinator),
+        coordinator=filters.get("coordinator") or default_coordinator,
         age=filters.get("age"),
     )
+
+
+def _youth_list_page(request, membership, *, form, filters, query_string):
+    queryset = _filtered(request, membership, filters)
     page = Paginator(queryset, settings.KAA_PAGE_SIZE).get_page(request.GET.get("page"))
     youths = list(page.object_list)
     audit_record_list(
@@ -69,8 +132,6 @@ def youth_list(request):
         youth_ids=[youth.pk for youth in youths],
         context="youth_list",
     )
-    query = data.copy()
-    query.pop("page", None)
     return render(
         request,
         "youths/youth_list.html",
@@ -78,9 +139,9 @@ def youth_list(request):
             "form": form,
             "page": page,
             "youths": youths,
-            "today": today,
-            "query_string": query.urlencode(),
-            "is_mine": filters.get("coordinator", default_coordinator) == "mine",
+            "today": timezone.localdate(),
+            "query_string": query_string,
+            "is_mine": (filters.get("coordinator") or _default_coordinator(membership)) == "mine",
         },
     )
 

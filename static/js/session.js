@@ -6,7 +6,8 @@
   var statusUrl = body.getAttribute("data-session-url");
   var draftKey = "kaa-draft:" + window.location.pathname;
 
-  // Fields never stored in the browser: passwords, tokens and personnummer.
+  // Fields never stored in the browser: passwords, tokens and personnummer (and no search
+  // form, marked data-no-draft: it may hold a personnummer or a name).
   function storable(field) {
     var name = field.name || "";
     return name && field.type !== "password" && field.type !== "hidden" && field.type !== "file" &&
@@ -14,7 +15,7 @@
   }
 
   function saveDraft() {
-    var form = document.querySelector("main form[method='post']");
+    var form = document.querySelector("main form[method='post']:not([data-no-draft])");
     if (!form) { return; }
     var values = {};
     Array.prototype.forEach.call(form.elements, function (field) {
@@ -30,7 +31,7 @@
 
   function restoreDraft() {
     var raw = sessionStorage.getItem(draftKey);
-    var form = document.querySelector("main form[method='post']");
+    var form = document.querySelector("main form[method='post']:not([data-no-draft])");
     if (!raw || !form) { return; }
     var values = JSON.parse(raw);
     Array.prototype.forEach.call(form.elements, function (field) {
