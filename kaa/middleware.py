@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from kaa.access import memberships_of
@@ -73,3 +74,19 @@ class SessionLifetimeMiddleware:
             if not request.path.startswith(PASSIVE_PATHS):
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a logged-in user hold personal data: no browser or proxy may keep them
+    (`Cache-Control: no-store`), so the back button after logout or a shared computer's
+    cache shows nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_authenticated = request.user.is_authenticated
+        response = self.get_response(request)
+        if was_authenticated or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "kaa.middleware.SessionLifetimeMiddleware",
     "kaa.middleware.ActiveMunicipalityMiddleware",
+    "kaa.middleware.NoStoreMiddleware",
     # django-axes must come last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,6 +175,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING above (its redacting formatters), not handlers of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -275,7 +278,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"no_personal_data": {"()": "kaa.logging.RedactPersonalDataFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "kaa.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "kaa.logging.JsonFormatter"},
     },
     "handlers": {
@@ -289,8 +295,8 @@ LOGGING = {
     "loggers": {
         # Django logs the request line on 4xx/5xx; paths carry ids only, never personnummer.
         "django.request": {"level": "WARNING"},
-        # runserver's request lines carry query strings (a search for a personnummer),
-        # so they pass the same redacting filter.
+        # runserver's request lines: the formatters drop their query strings and mask
+        # anything that looks like a personnummer.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django-axes reports every login at INFO; failures are in the audit trail anyway.
         "axes": {"level": "WARNING"},
