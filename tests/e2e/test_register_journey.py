@@ -32,6 +32,7 @@ def test_login_search_register_and_find(page: Page, live_server, coordinator, ma
     page.get_by_label("Sök namn eller personnummer").fill(number)
     page.get_by_role("button", name="Sök").click()
     expect(page.get_by_text("Inga ungdomar matchar sökningen.")).to_be_visible()
+    assert number[8:] not in page.url  # the search is posted, never in the URL
 
     page.get_by_role("link", name="Registrera ungdom").first.click()
     page.get_by_label("Personnummer eller samordningsnummer").fill(f"{number[2:8]}-{number[8:]}")
@@ -53,10 +54,18 @@ def test_login_search_register_and_find(page: Page, live_server, coordinator, ma
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
         "link", name="Mina ungdomar"
     ).click()
-    page.get_by_label("Sök namn eller personnummer").fill("öberg")
+    # Two matches: the list, under an opaque token.
+    page.get_by_label("Sök namn eller personnummer").fill("G")
     page.get_by_role("button", name="Sök").click()
     expect(page.get_by_role("link", name="Öberg, Märta")).to_be_visible()
-    expect(page.get_by_text("1 ungdom", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Ungdom, Befintlig")).to_be_visible()
+    expect(page.get_by_text("2 ungdomar", exact=True)).to_be_visible()
+    assert "sok=" in page.url and "q=" not in page.url
+
+    # Exactly one match opens the youth.
+    page.get_by_label("Sök namn eller personnummer").fill("öberg")
+    page.get_by_role("button", name="Sök").click()
+    expect(page.get_by_role("heading", name="Märta Öberg")).to_be_visible()
 
 
 def test_bad_personnummer_is_explained_and_the_form_kept(page: Page, live_server, coordinator):
