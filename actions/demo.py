@@ -1,6 +1,10 @@
 """Synthetic casework for the demo youths (called by `manage.py seed_demo`).
 
-Every event lies inside one of the youth's enrolments, as the services require.
+Every event lies inside one of the youth's enrolments, as the services require: contacts
+(most of them attempts that did not reach the youth), åtgärder in every state, revised
+plans and consents, done by the coordinators of the municipality. The latest contact of
+some youths sets a next follow-up, in the past (overdue) or ahead. Rows are plain values
+written with one COPY per table (`kaa.bulk.bulk_insert`).
 """
 
 import datetime as dt
@@ -9,8 +13,10 @@ import random
 from django.utils import timezone
 
 from actions.models import Action, Consent, PlanRevision
+from kaa.bulk import bulk_insert
 from kaa.models import Code
-from youths.models import Contact, Enrolment
+from youths.models import Contact
+from youths.personnummer import birthday_of_age
 
 GOALS = [
     "Börja på ett nationellt program till hösten.",
@@ -18,93 +24,144 @@ GOALS = [
     "Få en tydlig bild av vilka utbildningar som passar.",
     "Komma igång med folkhögskola.",
 ]
-NOTES_FAILED = ["Inget svar.", "Inget svar, försöker igen.", ""]
+STEPS = [
+    "1. Träffa SYV\n2. Söka utbildning",
+    "1. Studiebesök\n2. Ansöka till folkhögskola",
+    "1. Praktik två dagar i veckan\n2. Utvärdera efter en månad",
+]
+NOTES_FAILED = ["Inget svar.", "Inget svar, försöker igen.", "Lämnade meddelande.", ""]
 NOTES_REACHED = ["Bra samtal, vill träffas.", "Pratade om studier.", "Bokade möte med SYV.", ""]
+CHANNELS_FAILED = ["sms", "sms", "telefon", "telefon", "brev", "e-post", "sociala_medier"]
+CHANNELS_REACHED = ["telefon", "mote", "mote", "sms", "digitalt_mote", "hembesok"]
+# How many contacts an enrolment gets: most a few, some a long run of attempts.
+CONTACT_COUNTS = [0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 12, 20]
+END_REASONS = [
+    "Genomförd",
+    "Ungdomen började studera",
+    "Ungdomen började arbeta",
+    "Ungdomen avbröt",
+    "Ungdomen flyttade",
+]
+OTHER_ACTORS = ["Arbetsförmedlingen", "Socialtjänsten", "Folkhögskolan"]
 
 
 def _day_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=rng.randrange(0, max(1, (last - first).days + 1)))
 
 
-def seed_casework(*, municipality, rng: random.Random, acting_user, today: dt.date) -> None:
-    occupations = list(Code.objects.current(Code.ListName.OCCUPATION, on=today))
-    kinds = list(Code.objects.current(Code.ListName.ACTION, on=today))
+def seed_casework(*, municipality, youths, coordinators, rng: random.Random, today: dt.date):
+    """Casework for `youths` (seed_demo's SeededYouth records, with their periods)."""
+    occupations = [c.pk for c in Code.objects.current(Code.ListName.OCCUPATION, on=today)]
+    kinds = [c.pk for c in Code.objects.current(Code.ListName.ACTION, on=today)]
+    coordinator_ids = [u.pk for u in coordinators]
+    responsibles = list(Action.Responsible.values)
+    zone = timezone.get_current_timezone()
     contacts, actions, plans, consents = [], [], [], []
-    enrolments = Enrolment.objects.filter(youth__municipality=municipality).select_related("youth")
-    for enrolment in enrolments:
-        youth = enrolment.youth
-        first = enrolment.start_date
-        last = min(
-            enrolment.end_date - dt.timedelta(days=1) if enrolment.end_date else today, today
+
+    def at(day: dt.date) -> dt.datetime:
+        return dt.datetime(
+            day.year,
+            day.month,
+            day.day,
+            rng.randrange(8, 17),
+            rng.choice((0, 15, 30, 45)),
+            tzinfo=zone,
         )
-        if last < first:
+
+    for youth in youths:
+        if not youth.periods:
             continue
-        for _ in range(rng.randrange(0, 5)):
-            day = _day_between(rng, first, last)
-            reached = rng.random() < 0.4
-            at = timezone.make_aware(
-                dt.datetime.combine(day, dt.time(rng.randrange(8, 17), rng.choice([0, 15, 30, 45])))
-            )
-            follow = day + dt.timedelta(days=rng.choice([14, 30])) if rng.random() < 0.5 else None
-            contacts.append(
-                Contact(
-                    youth=youth,
-                    at=at,
-                    channel=rng.choice(["sms", "telefon", "brev", "e-post", "mote"]),
-                    reached=reached,
-                    occupation=rng.choice(occupations) if reached else None,
-                    note=rng.choice(NOTES_REACHED if reached else NOTES_FAILED),
-                    next_follow_up=follow if follow and follow >= today else None,
-                    created_by=acting_user,
-                )
-            )
-        if rng.random() < 0.45:
-            offered = _day_between(rng, first, last)
-            action = Action(
-                youth=youth,
-                kind=rng.choice(kinds),
-                responsible=rng.choice(list(Action.Responsible.values)),
-                offered_on=offered,
-                created_by=acting_user,
-            )
-            if action.responsible == Action.Responsible.OTHER:
-                action.responsible_name = rng.choice(
-                    ["Arbetsförmedlingen", "Socialtjänsten", "Folkhögskolan"]
-                )
-            if offered < last and rng.random() < 0.8:
-                action.responded_on = _day_between(rng, offered, last)
-                action.response = (
-                    Action.Response.DECLINED if rng.random() < 0.3 else Action.Response.ACCEPTED
-                )
-                if action.response == Action.Response.ACCEPTED and action.responded_on < last:
-                    action.start_date = _day_between(rng, action.responded_on, last)
-                    if action.start_date < last and rng.random() < 0.5:
-                        action.end_date = _day_between(rng, action.start_date, last)
-                        action.end_reason = rng.choice(
-                            ["Genomförd", "Ungdomen började studera", "Avbruten"]
-                        )
-                        action.occupation_after = rng.choice(occupations)
-            actions.append(action)
-            if rng.random() < 0.7:
-                plans.append(
-                    PlanRevision(
-                        youth=youth,
-                        goal=rng.choice(GOALS),
-                        steps="1. Träffa SYV\n2. Söka utbildning",
-                        created_by=acting_user,
+        minor_until = birthday_of_age(youth.birth_date, 18)
+        latest_contact = None
+        for start, end in youth.periods:
+            last = min(end - dt.timedelta(days=1) if end else today, today)
+            if last < start:
+                continue
+            by = youth.assigned_to_id or rng.choice(coordinator_ids)
+            days = sorted(_day_between(rng, start, last) for _ in range(rng.choice(CONTACT_COUNTS)))
+            for day in days:
+                reached = rng.random() < 0.35
+                when = at(day)
+                row = {
+                    "youth_id": youth.id,
+                    "at": when,
+                    "channel": rng.choice(CHANNELS_REACHED if reached else CHANNELS_FAILED),
+                    "with_whom": (
+                        Contact.WithWhom.GUARDIAN
+                        if day < minor_until and rng.random() < 0.2
+                        else Contact.WithWhom.YOUTH
+                    ),
+                    "reached": reached,
+                    "occupation_id": rng.choice(occupations) if reached else None,
+                    "note": rng.choice(NOTES_REACHED if reached else NOTES_FAILED),
+                    "next_follow_up": None,
+                    "created_by_id": rng.choice((by, by, by, rng.choice(coordinator_ids))),
+                    "created_at": when,
+                }
+                contacts.append(row)
+                if end is None:
+                    latest_contact = row
+            for _ in range(2 if rng.random() < 0.1 else 1):
+                if rng.random() >= 0.45:
+                    continue
+                offered = _day_between(rng, start, last)
+                action = {
+                    "youth_id": youth.id,
+                    "kind_id": rng.choice(kinds),
+                    "responsible": rng.choice(responsibles),
+                    "offered_on": offered,
+                    "created_by_id": by,
+                    "created_at": at(offered),
+                }
+                if action["responsible"] == Action.Responsible.OTHER:
+                    action["responsible_name"] = rng.choice(OTHER_ACTORS)
+                if offered < last and rng.random() < 0.8:
+                    action["responded_on"] = _day_between(rng, offered, last)
+                    action["response"] = (
+                        Action.Response.DECLINED if rng.random() < 0.3 else Action.Response.ACCEPTED
                     )
+                    responded = action["responded_on"]
+                    if action["response"] == Action.Response.ACCEPTED and responded < last:
+                        action["start_date"] = started = _day_between(rng, responded, last)
+                        if started < last and rng.random() < 0.5:
+                            action["end_date"] = _day_between(rng, started, last)
+                            action["end_reason"] = rng.choice(END_REASONS)
+                            action["occupation_after_id"] = rng.choice(occupations)
+                        elif rng.random() < 0.5:
+                            action["follow_up_on"] = started + dt.timedelta(
+                                days=rng.randrange(30, 91)
+                            )
+                actions.append(action)
+                if rng.random() < 0.7:
+                    for day in sorted(
+                        _day_between(rng, offered, last) for _ in range(rng.randrange(1, 4))
+                    ):
+                        when = at(day)
+                        plans.append(
+                            {
+                                "youth_id": youth.id,
+                                "goal": rng.choice(GOALS),
+                                "steps": rng.choice(STEPS),
+                                "created_by_id": by,
+                                "created_at": when,
+                            }
+                        )
+            if rng.random() < 0.1:
+                consents.append(
+                    {
+                        "youth_id": youth.id,
+                        "agency": rng.choice(OTHER_ACTORS),
+                        "scope": "Kontaktuppgifter och pågående åtgärd",
+                        "given_on": _day_between(rng, start, last),
+                        "created_by_id": by,
+                    }
                 )
-        if rng.random() < 0.1:
-            consents.append(
-                Consent(
-                    youth=youth,
-                    agency="Arbetsförmedlingen",
-                    scope="Kontaktuppgifter och pågående åtgärd",
-                    given_on=_day_between(rng, first, last),
-                    created_by=acting_user,
-                )
+        if latest_contact is not None and rng.random() < 0.5:
+            # The latest contact plans the next one: due ahead, or overdue.
+            latest_contact["next_follow_up"] = latest_contact["at"].date() + dt.timedelta(
+                days=rng.choice((7, 14, 30))
             )
-    Contact.objects.bulk_create(contacts)
-    Action.objects.bulk_create(actions)
-    PlanRevision.objects.bulk_create(plans)
-    Consent.objects.bulk_create(consents)
+    bulk_insert(Contact, contacts)
+    bulk_insert(Action, actions)
+    bulk_insert(PlanRevision, plans)
+    bulk_insert(Consent, consents)

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.utils import timezone
 
 from kaa.models import Membership, Role
@@ -55,3 +56,56 @@ def test_same_seed_gives_same_youths():
 def test_unknown_municipality_is_an_error():
     with pytest.raises(CommandError, match="Okänd kommunkod"):
         call_command("seed_demo", "--municipality", "9999")
+
+
+def test_demo_obeys_the_register_rules():
+    from actions.models import Action, Consent, PlanRevision
+    from youths.models import Contact
+
+    call_command("seed_demo", "--municipality", "1814", "--youths", "150", "--seed", "5")
+    today = timezone.localdate()
+    youths = Youth.objects.prefetch_related("enrolments")
+    assert youths.count() == 150
+    periods = {}
+    for youth in youths:
+        # Past skolplikt (30 June of the year the youth turns 16) and not 20 long ago.
+        assert dt.date(youth.birth_date.year + 16, 6, 30) < today
+        assert (today - youth.turns_20_on).days < 200
+        for enrolment in youth.enrolments.all():
+            assert enrolment.start_date > dt.date(youth.birth_date.year + 16, 6, 30)
+        periods[youth.pk] = [(e.start_date, e.end_date) for e in youth.enrolments.all()]
+
+    def inside(youth_id, day):
+        return any(s <= day and (e is None or day < e) for s, e in periods[youth_id])
+
+    contacts = list(Contact.objects.all())
+    assert contacts and any(not c.reached for c in contacts) and any(c.reached for c in contacts)
+    for contact in contacts:
+        assert inside(contact.youth_id, timezone.localdate(contact.at)), contact.pk
+    actions = list(Action.objects.all())
+    states = {a.state_label for a in actions}
+    assert len(states) >= 4
+    for action in actions:
+        for day in (action.offered_on, action.responded_on, action.start_date, action.end_date):
+            if day and day != action.end_date:
+                assert inside(action.youth_id, day)
+    for plan in PlanRevision.objects.all():
+        assert inside(plan.youth_id, timezone.localdate(plan.created_at))
+    for consent in Consent.objects.all():
+        assert inside(consent.youth_id, consent.given_on)
+    coordinators = set(
+        Youth.objects.exclude(assigned_to=None).values_list("assigned_to", flat=True)
+    )
+    assert len(coordinators) >= 2
+
+
+def test_adds_youths_in_municipalities_without_any():
+    call_command("seed_demo", "--municipality", "1814", "--youths", "30", "--seed", "1")
+    call_command("seed_demo", "--municipalities", "2", "--youths", "25", "--seed", "2")
+    per_municipality = sorted(
+        Youth.objects.values_list("municipality__code").annotate(n=Count("pk")).values_list("n")
+    )
+    assert per_municipality == [(25,), (25,), (30,)]
+    numbers = Youth.objects.values_list("personnummer", flat=True)
+    assert len(set(numbers)) == 80
+    assert Membership.objects.filter(role=Role.ADMINISTRATOR).count() == 3
