@@ -18,6 +18,7 @@ from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality
 from youths import rules
 from youths.models import Contact, Youth
+from youths.services import lock_youth
 
 # Reasons after which the youth still lives here, so a follow-up after exit makes sense.
 EXIT_KEYS_FOLLOWED_UP = ("paborjat_nationellt", "paborjat_introduktion", "fullfoljt", "annan")
@@ -84,6 +85,7 @@ def _outside_message(day: dt.date) -> str:
     ) % {"date": day.isoformat()}
 
 
+@transaction.atomic
 def contact_log(
     *,
     acting_user,
@@ -99,6 +101,9 @@ def contact_log(
 ) -> Contact:
     """Log a contact or a failed attempt ("sms, ej svar")."""
     _require_change(acting_user, youth)
+    # Validated with the youth's row locked: an enrolment closed at the same moment cannot
+    # leave this contact outside every enrolment.
+    youth = lock_youth(youth)
     now = now or timezone.now()
     today = timezone.localdate(now)
     day = timezone.localdate(at)
@@ -124,24 +129,22 @@ def contact_log(
         }
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        contact = Contact.objects.create(
-            youth=youth,
-            at=at,
-            channel=channel,
-            with_whom=with_whom,
-            reached=reached,
-            occupation=occupation,
-            note=note.strip(),
-            next_follow_up=next_follow_up,
-            created_by=acting_user,
-        )
-        _audit(
-            acting_user, youth, AuditAction.CONTACT_LOG, contact, channel=channel, reached=reached
-        )
+    contact = Contact.objects.create(
+        youth=youth,
+        at=at,
+        channel=channel,
+        with_whom=with_whom,
+        reached=reached,
+        occupation=occupation,
+        note=note.strip(),
+        next_follow_up=next_follow_up,
+        created_by=acting_user,
+    )
+    _audit(acting_user, youth, AuditAction.CONTACT_LOG, contact, channel=channel, reached=reached)
     return contact
 
 
+@transaction.atomic
 def action_offer(
     *,
     acting_user,
@@ -155,6 +158,7 @@ def action_offer(
     today: dt.date | None = None,
 ) -> Action:
     _require_change(acting_user, youth)
+    youth = lock_youth(youth)
     today = today or timezone.localdate()
     _code(kind, Code.ListName.ACTION, "kind", required=True, message=_("Välj åtgärd."))
     errors: dict[str, str] = {}
@@ -169,25 +173,26 @@ def action_offer(
         errors["follow_up_on"] = _("Uppföljningen kan inte ligga före erbjudandet.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        action = Action.objects.create(
-            youth=youth,
-            kind=kind,
-            responsible=responsible,
-            responsible_name=responsible_name.strip(),
-            content=content.strip(),
-            offered_on=offered_on,
-            follow_up_on=follow_up_on,
-            created_by=acting_user,
-        )
-        _audit(
-            acting_user, youth, AuditAction.ACTION_CHANGE, action, change="offered", kind=kind.value
-        )
+    action = Action.objects.create(
+        youth=youth,
+        kind=kind,
+        responsible=responsible,
+        responsible_name=responsible_name.strip(),
+        content=content.strip(),
+        offered_on=offered_on,
+        follow_up_on=follow_up_on,
+        created_by=acting_user,
+    )
+    _audit(acting_user, youth, AuditAction.ACTION_CHANGE, action, change="offered", kind=kind.value)
     return action
 
 
 def _locked(action: Action) -> Action:
-    return Action.objects.select_for_update().select_related("youth").get(pk=action.pk)
+    # The youth first, then the åtgärd: the one lock order of every casework write.
+    youth = lock_youth(action.youth_id)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    action.youth = youth
+    return action
 
 
 def action_respond(
@@ -317,6 +322,8 @@ def action_set_follow_up(
 def plan_revise(*, acting_user, youth: Youth, goal: str, steps: str = "") -> PlanRevision:
     """A new revision of the individual plan; earlier revisions are kept."""
     _require_change(acting_user, youth)
+    # Locked, so that two saves at once cannot both pass the "unchanged" check below.
+    youth = lock_youth(youth)
     if not goal.strip():
         raise ValidationError({"goal": _("Ange målet med insatserna.")})
     current = youth.plan_revisions.first()
@@ -368,6 +375,11 @@ def consent_withdraw(
 ) -> Consent:
     _require_change(acting_user, consent.youth)
     today = today or timezone.localdate()
+    # Locked and re-read: of several withdrawals at once, one writes and audits, the others
+    # find it withdrawn.
+    youth = lock_youth(consent.youth_id)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent.youth = youth
     if consent.withdrawn_on is not None:
         raise ValidationError(_("Samtycket är redan återkallat."))
     if on > today:
@@ -384,7 +396,9 @@ def consent_withdraw(
 def follow_up_rules_update(*, acting_user, municipality: Municipality, **values) -> FollowUpRules:
     if not has_perm(membership_in(acting_user, municipality.pk), Perm.MANAGE_USERS):
         raise PermissionDenied
-    rules, _created = FollowUpRules.objects.get_or_create(municipality=municipality)
+    rules, _created = FollowUpRules.objects.select_for_update().get_or_create(
+        municipality=municipality
+    )
     changed = sorted(name for name, value in values.items() if getattr(rules, name) != value)
     for name in changed:
         setattr(rules, name, values[name])

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kaa.access import Perm, has_perm, membership_in
@@ -42,7 +42,21 @@ def user_create(
     else:
         # Single sign-on only: no local password can be used.
         user.set_unusable_password()
-    user.save()
+    if employee_id and get_user_model().objects.filter(employee_id=employee_id).exists():
+        raise ValidationError(
+            {"employee_id": _("Anställnings-id:t används redan av en annan användare.")}
+        )
+    try:
+        # Two administrators creating the same user at once: the unique constraints decide,
+        # and the loser gets the same message as a sequential duplicate.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if get_user_model().objects.filter(username=username).exists():
+            raise ValidationError({"username": _("Användarnamnet finns redan.")}) from None
+        raise ValidationError(
+            {"employee_id": _("Anställnings-id:t används redan av en annan användare.")}
+        ) from None
     Membership.objects.create(user=user, municipality=municipality, role=role)
     audit_record(
         user=acting_user,
@@ -57,9 +71,15 @@ def user_create(
 @transaction.atomic
 def membership_add(*, acting_user, municipality: Municipality, user, role: str) -> Membership:
     _require_admin(acting_user, municipality.pk)
+    already = ValidationError({"email": _("Användaren är redan medlem i kommunen.")})
     if Membership.objects.filter(user=user, municipality=municipality).exists():
-        raise ValidationError({"email": _("Användaren är redan medlem i kommunen.")})
-    membership = Membership.objects.create(user=user, municipality=municipality, role=role)
+        raise already
+    try:
+        # The same user added twice at once: the unique constraint decides.
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, municipality=municipality, role=role)
+    except IntegrityError:
+        raise already from None
     audit_record(
         user=acting_user,
         municipality_id=municipality.pk,
@@ -68,6 +88,26 @@ def membership_add(*, acting_user, municipality: Municipality, user, role: str) 
         detail={"change": "membership_added", "role": role},
     )
     return membership
+
+
+def _lock_for_change(membership: Membership) -> Membership:
+    """Lock the municipality's administrator memberships, then re-read `membership`.
+
+    Every change of a role or membership takes these locks first and in one order, so two
+    administrators demoting each other at once run one after the other and the second
+    sees the first's change (the last-administrator rule holds). Raises ValidationError
+    if the membership was removed meanwhile.
+    """
+    list(
+        Membership.objects.select_for_update()
+        .filter(municipality_id=membership.municipality_id, role=Role.ADMINISTRATOR)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    try:
+        return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    except Membership.DoesNotExist:
+        raise ValidationError(_("Användaren är inte längre medlem i kommunen.")) from None
 
 
 def _last_admin(membership: Membership) -> bool:
@@ -83,6 +123,9 @@ def _last_admin(membership: Membership) -> bool:
 
 @transaction.atomic
 def membership_set_role(*, acting_user, membership: Membership, role: str) -> Membership:
+    _require_admin(acting_user, membership.municipality_id)
+    membership = _lock_for_change(membership)
+    # Checked again under the lock: the acting administrator may just have been demoted.
     _require_admin(acting_user, membership.municipality_id)
     if membership.role == role:
         return membership
@@ -104,6 +147,8 @@ def membership_set_role(*, acting_user, membership: Membership, role: str) -> Me
 @transaction.atomic
 def membership_remove(*, acting_user, membership: Membership) -> None:
     """End a user's membership. Their caseload in this municipality becomes unassigned."""
+    _require_admin(acting_user, membership.municipality_id)
+    membership = _lock_for_change(membership)
     _require_admin(acting_user, membership.municipality_id)
     if _last_admin(membership):
         raise ValidationError(_("Kommunen måste ha minst en administratör."))

@@ -30,6 +30,17 @@ YOUTH_FIELDS = (
 )
 
 
+def lock_youth(youth: Youth | int) -> Youth:
+    """The youth's row, re-read and locked until the transaction ends.
+
+    Every check-then-write about one youth (is a verification open, is the date inside an
+    enrolment, which plan revision is current) takes this lock first, so two requests at
+    once run one after the other and the second checks what the first wrote. Callers that
+    also lock a casework row lock the youth first, to keep one lock order.
+    """
+    return Youth.objects.select_for_update().get(pk=getattr(youth, "pk", youth))
+
+
 def _require_change(user, municipality_id: int) -> None:
     if not has_perm(membership_in(user, municipality_id), Perm.CHANGE_YOUTHS):
         raise PermissionDenied
@@ -104,12 +115,13 @@ def youth_update(*, acting_user, youth: Youth, **changes) -> Youth:
     unknown = set(changes) - set(YOUTH_FIELDS)
     if unknown:
         raise TypeError(f"Unknown youth fields: {sorted(unknown)}")
+    youth = lock_youth(youth)
     changed = sorted(name for name, value in changes.items() if getattr(youth, name) != value)
     if not changed:
         return youth
     for name in changed:
         setattr(youth, name, changes[name])
-    youth.save()
+    youth.save(update_fields=[*changed, "updated_at"])
     # The trail names the fields that changed, never their values (personal data).
     audit_record(
         user=acting_user,
@@ -126,6 +138,7 @@ def youth_update(*, acting_user, youth: Youth, **changes) -> Youth:
 def youth_assign(*, acting_user, youth: Youth, assignee) -> Youth:
     _require_change(acting_user, youth.municipality_id)
     _check_assignee(assignee, youth.municipality_id)
+    youth = lock_youth(youth)
     previous_id = youth.assigned_to_id
     new_id = assignee.pk if assignee else None
     if previous_id == new_id:
@@ -175,6 +188,10 @@ def guardian_add(
 def guardian_remove(*, acting_user, guardian: Guardian) -> None:
     youth = guardian.youth
     _require_change(acting_user, youth.municipality_id)
+    guardian = Guardian.objects.select_for_update().filter(pk=guardian.pk).first()
+    if guardian is None:
+        # Removed by a concurrent request: nothing left to do, and nothing to audit twice.
+        return
     audit_record(
         user=acting_user,
         municipality_id=youth.municipality_id,
@@ -252,10 +269,9 @@ def enrolment_close(
 ) -> Enrolment:
     today = today or timezone.localdate()
     with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update().select_related("youth").get(pk=enrolment.pk)
-        )
-        youth = enrolment.youth
+        youth = lock_youth(enrolment.youth_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        enrolment.youth = youth
         _require_change(acting_user, youth.municipality_id)
         _code(exit_reason, Code.ListName.EXIT_REASON, "exit_reason")
         errors = {}
@@ -355,6 +371,9 @@ def verification_open(
     today = today or timezone.localdate()
     if acting_user is not None:
         _require_change(acting_user, youth.municipality_id)
+    # Locked, so that five clicks at once find the first one's verification instead of
+    # tripping the one-open constraint.
+    youth = lock_youth(youth)
     existing = youth.verifications.filter(resolved_on__isnull=True).first()
     if existing is not None:
         return existing
@@ -382,6 +401,9 @@ def verification_resolve(
     today: dt.date | None = None,
 ) -> Verification:
     _require_change(acting_user, verification.youth.municipality_id)
+    youth = lock_youth(verification.youth_id)
+    verification = Verification.objects.select_for_update().get(pk=verification.pk)
+    verification.youth = youth
     if verification.resolved_on is not None:
         raise ValidationError(_("Utredningen är redan avslutad."))
     if outcome not in Verification.Outcome.values:
