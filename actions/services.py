@@ -378,7 +378,8 @@ def consent_withdraw(
     # Locked and re-read: of several withdrawals at once, one writes and audits, the others
     # find it withdrawn.
     youth = lock_youth(consent.youth_id)
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    Consent.objects.select_for_update().filter(pk=consent.pk).values_list("pk").get()
+    consent.refresh_from_db()
     consent.youth = youth
     if consent.withdrawn_on is not None:
         raise ValidationError(_("Samtycket är redan återkallat."))
