@@ -47,9 +47,12 @@ def _aware(day: dt.date) -> dt.datetime:
 def review(*, municipality_id: int, start: dt.date, end: dt.date) -> Review:
     from youths.models import Youth
 
+    # A read is any page that showed a youth's data: the youth page, its forms (both
+    # YOUTH_VIEW) and its registerutdrag (ACCESS_LOG_VIEW with the youth).
     reads = AuditEvent.objects.filter(
         municipality_id=municipality_id,
-        action=AuditAction.YOUTH_VIEW,
+        action__in=[AuditAction.YOUTH_VIEW, AuditAction.ACCESS_LOG_VIEW],
+        youth_id__isnull=False,
         at__gte=_aware(start),
         at__lt=_aware(end),
         user__isnull=False,

@@ -20,7 +20,7 @@ from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
 from kaa.models import AuditAction, AuditEvent, Role
 from youths import selectors, services
-from youths.formpage import youth_form_page
+from youths.formpage import youth_form_page, youth_page_read
 from youths.forms import (
     AssignForm,
     EnrolmentCloseForm,
@@ -199,6 +199,7 @@ def _form_page(
 ):
     context = {"youth": youth, "form": form, "title": title, "submit": submit}
     context.update(extra or {})
+    youth_page_read(request, youth)
     return render(request, template, context)
 
 
