@@ -3,14 +3,16 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from actions.models import Action, FollowUpRules
 from actions.selectors import todo_for
 from actions.tasks import send_daily_digests
 from kaa.models import Code
-from tests.conftest import code, valid_personnummer
+from tests.conftest import code
 from youths.models import Contact, Enrolment, Verification
 
 pytestmark = [pytest.mark.django_db]
@@ -108,22 +110,39 @@ def test_turns_20_within_60_days_and_not_after(coordinator, home, make_youth, en
     assert reasons(coordinator, home, dt.date(2027, 1, 20)) == {}
 
 
-def test_leap_day_birthday_turns_20_on_1_march(coordinator, home, make_youth, entry_reason):
-    youth = make_youth(
-        personnummer=valid_personnummer(dt.date(2008, 2, 29)), assigned_to=coordinator
-    )
+def test_leap_day_birthday_turns_20_on_29_february_in_a_leap_year(
+    coordinator, home, make_youth, entry_reason
+):
+    youth = make_youth(birth=dt.date(2008, 2, 29), assigned_to=coordinator)
+    assert youth.birth_date == dt.date(2008, 2, 29)
     assert youth.turns_20_on == dt.date(2028, 2, 29)  # 2028 has a 29 February
-    youth2 = make_youth(
-        personnummer=valid_personnummer(dt.date(2004, 2, 29)), assigned_to=coordinator
-    )
-    assert youth2.turns_20_on == dt.date(2024, 2, 29)
-    youth3 = make_youth(personnummer=valid_personnummer(dt.date(2008, 2, 29)), birth=None)
-    assert youth3.birth_date == dt.date(2008, 2, 29)
     Enrolment.objects.create(youth=youth, start_date=dt.date(2027, 6, 1), entry_reason=entry_reason)
     contact(youth, dt.date(2027, 6, 2), reached=True)
     assert "turns_20" not in reasons(coordinator, home, dt.date(2027, 12, 30))
     assert reasons(coordinator, home, dt.date(2027, 12, 31))["turns_20"] == [youth.pk]
+    assert reasons(coordinator, home, dt.date(2028, 2, 28))["turns_20"] == [youth.pk]
     assert reasons(coordinator, home, dt.date(2028, 2, 29)) == {}
+
+
+def test_leap_day_birthday_turns_18_on_1_march_in_a_common_year(make_youth, coordinator):
+    """Our reading: in a year without 29 February the age is reached on 1 March. 20th
+    birthdays of 29 February fall in leap years (until 2100), so the branch shows at 18."""
+    from youths.services import guardian_add
+
+    youth = make_youth(birth=dt.date(2008, 2, 29))
+    assert youth.age_on(dt.date(2026, 2, 28)) == 17
+    assert youth.age_on(dt.date(2026, 3, 1)) == 18
+    assert youth.is_minor_on(dt.date(2026, 2, 28))
+    assert not youth.is_minor_on(dt.date(2026, 3, 1))
+    # The guardian rule (minors only) follows the same day.
+    with time_machine.travel(dt.datetime(2026, 2, 28, 12, tzinfo=dt.UTC), tick=False):
+        guardian_add(acting_user=coordinator, youth=youth, name="Vårdnadshavare")
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        guardian_add(acting_user=coordinator, youth=youth, name="För sent")
+    assert list(youth.guardians.values_list("name", flat=True)) == ["Vårdnadshavare"]
 
 
 def test_verification_listed(coordinator, home, make_youth):

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, valid_personnummer
@@ -12,7 +13,16 @@ from tests.conftest import PASSWORD, valid_personnummer
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_login_search_register_and_find(page: Page, live_server, coordinator, make_youth):
+@pytest.fixture
+def fixed_today():
+    # The registration date, the youth's age and skolplikt all depend on today.
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC), tick=True):
+        yield dt.date(2026, 11, 22)
+
+
+def test_login_search_register_and_find(
+    page: Page, live_server, coordinator, make_youth, fixed_today
+):
     make_youth(first_name="Befintlig", last_name="Ungdom", assigned_to=coordinator)
     number = valid_personnummer(dt.date(2009, 8, 14))
 
@@ -41,7 +51,7 @@ def test_login_search_register_and_find(page: Page, live_server, coordinator, ma
     page.get_by_label("Telefon").fill("070-1740123")
     page.get_by_label("Ansvarig samordnare").select_option(label="Samordnare Testsson")
     page.get_by_label("Skriv in i aktivitetsansvaret nu").check()
-    page.get_by_label("Registreringsdatum").fill(dt.date.today().isoformat())
+    page.get_by_label("Registreringsdatum").fill(fixed_today.isoformat())
     page.get_by_label("Orsak till registrering").select_option(
         label="3 – Aldrig påbörjat gymnasieutbildning"
     )
