@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, FollowUpRules
-from kaa.forms import CodeChoiceField, IsoDateField
+from kaa.forms import CodeChoiceField
 from kaa.models import Code
+from youths.forms import SaneDateField
 from youths.models import Contact
 
 SENSITIVE_REMINDER = _(
@@ -44,7 +45,7 @@ class ContactForm(forms.Form):
         help_text=SENSITIVE_REMINDER,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": Contact.NOTE_MAX_LENGTH}),
     )
-    next_follow_up = IsoDateField(label=_("Nästa uppföljning"), required=False)
+    next_follow_up = SaneDateField(future=True, label=_("Nästa uppföljning"), required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
@@ -72,8 +73,8 @@ class ActionOfferForm(forms.Form):
         help_text=SENSITIVE_REMINDER,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
     )
-    offered_on = IsoDateField(label=_("Erbjuden"), initial=timezone.localdate)
-    follow_up_on = IsoDateField(label=_("Uppföljning/utvärdering"), required=False)
+    offered_on = SaneDateField(label=_("Erbjuden"), initial=timezone.localdate)
+    follow_up_on = SaneDateField(future=True, label=_("Uppföljning/utvärdering"), required=False)
 
 
 class ActionRespondForm(forms.Form):
@@ -83,23 +84,29 @@ class ActionRespondForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    on = IsoDateField(label=_("Datum"), initial=timezone.localdate)
+    on = SaneDateField(label=_("Datum"), initial=timezone.localdate)
 
 
 class ActionStartForm(forms.Form):
-    start_date = IsoDateField(label=_("Startdatum"), initial=timezone.localdate)
+    start_date = SaneDateField(label=_("Startdatum"), initial=timezone.localdate)
 
 
 class ActionEndForm(forms.Form):
-    end_date = IsoDateField(label=_("Slutdatum"), initial=timezone.localdate)
+    end_date = SaneDateField(label=_("Slutdatum"), initial=timezone.localdate)
     end_reason = forms.CharField(label=_("Orsak till avslut"), max_length=200)
     occupation_after = CodeChoiceField(
         Code.ListName.OCCUPATION, label=_("Sysselsättning efter åtgärden")
     )
 
 
+class ActionCompleteForm(forms.Form):
+    occupation_after = CodeChoiceField(
+        Code.ListName.OCCUPATION, label=_("Sysselsättning efter åtgärden")
+    )
+
+
 class ActionFollowUpForm(forms.Form):
-    follow_up_on = IsoDateField(label=_("Uppföljning/utvärdering"), required=False)
+    follow_up_on = SaneDateField(future=True, label=_("Uppföljning/utvärdering"), required=False)
 
 
 class PlanForm(forms.Form):
@@ -118,12 +125,12 @@ class PlanForm(forms.Form):
 class ConsentForm(forms.Form):
     agency = forms.CharField(label=_("Till vem får uppgifter lämnas?"), max_length=120)
     scope = forms.CharField(label=_("Vilka uppgifter?"), max_length=200)
-    given_on = IsoDateField(label=_("Lämnat"), initial=timezone.localdate)
-    valid_until = IsoDateField(label=_("Gäller till"), required=False)
+    given_on = SaneDateField(label=_("Lämnat"), initial=timezone.localdate)
+    valid_until = SaneDateField(future=True, label=_("Gäller till"), required=False)
 
 
 class ConsentWithdrawForm(forms.Form):
-    on = IsoDateField(label=_("Återkallat"), initial=timezone.localdate)
+    on = SaneDateField(label=_("Återkallat"), initial=timezone.localdate)
 
 
 class FollowUpRulesForm(forms.ModelForm):

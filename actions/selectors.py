@@ -18,6 +18,7 @@ from kaa.access import youths_visible_to
 from kaa.models import AuditAction, AuditEvent
 from youths.models import Contact, Enrolment, Verification
 from youths.querysets import in_target_group_q
+from youths.rules import add_days
 
 SECTIONS = {
     "follow_up": _("Uppföljningar som ska göras"),
@@ -26,6 +27,7 @@ SECTIONS = {
     "verify": _("Att utreda"),
     "turns_20": _("Fyller 20 år snart: avslutsbrev och överlämning"),
     "after_exit": _("Uppföljning efter att ha lämnat målgruppen"),
+    "occupation_unknown": _("Avslutade åtgärder med okänd sysselsättning: komplettera"),
 }
 
 
@@ -82,6 +84,14 @@ def caseload(*, user, municipality_id: int, on: dt.date, scope: str = "mine"):
             )[:1]
         ),
         last_exit_on=Subquery(last_ended.values("end_date")[:1]),
+        # Åtgärder the nightly 20th-birthday job ended with sysselsättning "Okänd".
+        occupation_unknown_since=Subquery(
+            Action.objects.filter(
+                youth=OuterRef("pk"), end_date__isnull=False, occupation_after__key="okand"
+            )
+            .order_by("end_date")
+            .values("end_date")[:1]
+        ),
         last_exit_key=Subquery(last_ended.values("exit_reason__key")[:1]),
     )
 
@@ -92,7 +102,10 @@ def _date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
-        return timezone.localdate(value)
+        try:
+            return timezone.localdate(value)
+        except OverflowError:  # the last hours of year 9999 have no local date
+            return value.date()
     return value
 
 
@@ -116,7 +129,7 @@ def todo_items(youth, *, on: dt.date, rules: FollowUpRules) -> list[TodoItem]:
         if not reached_this_period:
             # A new attempt is due N days after the last one; a new youth at once.
             if last_contact is not None and last_contact >= youth.enrolled_since:
-                due = last_contact + dt.timedelta(days=rules.unreached_days)
+                due = add_days(last_contact, rules.unreached_days)
             else:
                 due = youth.enrolled_since
             if due <= on:
@@ -126,25 +139,26 @@ def todo_items(youth, *, on: dt.date, rules: FollowUpRules) -> list[TodoItem]:
         )
         if youth.declined_on and not accepted_since:
             since = max(youth.declined_on, last_contact or youth.declined_on)
-            due = since + dt.timedelta(days=rules.declined_interval_days)
+            due = add_days(since, rules.declined_interval_days)
             if due <= on:
                 add("declined", due)
-        if youth.turns_20_on <= on + dt.timedelta(days=rules.before_20_days):
+        if youth.turns_20_on <= add_days(on, rules.before_20_days):
             add("turns_20", youth.turns_20_on)
 
     if youth.verification_since is not None:
         add("verify", youth.verification_since)
+
+    if getattr(youth, "occupation_unknown_since", None) is not None:
+        add("occupation_unknown", youth.occupation_unknown_since)
 
     if (
         rules.follow_up_after_exit
         and not youth.has_open_enrolment
         and youth.last_exit_on is not None
         and youth.last_exit_key in EXIT_KEYS_FOLLOWED_UP
-        and youth.last_exit_on
-        <= on
-        <= youth.last_exit_on + dt.timedelta(days=rules.after_exit_days)
+        and youth.last_exit_on <= on <= add_days(youth.last_exit_on, rules.after_exit_days)
     ):
-        due = (last_contact or youth.last_exit_on) + dt.timedelta(days=rules.unreached_days)
+        due = add_days((last_contact or youth.last_exit_on), rules.unreached_days)
         if last_contact is None or last_contact < youth.last_exit_on or due <= on:
             add("after_exit", max(youth.last_exit_on, min(due, on)))
     return items

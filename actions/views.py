@@ -109,6 +109,13 @@ ACTION_STEPS = {
         _("Avsluta"),
         _("Åtgärden är avslutad."),
     ),
+    "komplettera": (
+        forms.ActionCompleteForm,
+        services.action_complete_occupation,
+        _("Komplettera sysselsättning efter åtgärden"),
+        _("Spara"),
+        _("Sysselsättningen efter åtgärden är sparad."),
+    ),
     "uppfoljning": (
         forms.ActionFollowUpForm,
         services.action_set_follow_up,

@@ -114,7 +114,8 @@ def valid_personnummer(birth: dt.date, *, female: bool | None = None, samordning
     """A syntactically valid, synthetic 12-digit number for `birth` (no real person)."""
     day = birth.day + (60 if samordning else 0)
     for _ in range(1000):
-        serial = next(_serial) % 1000
+        # Födelsenummer run 001-999: Skatteverket never issues 000.
+        serial = next(_serial) % 999 + 1
         if female is not None and (serial % 10) % 2 != (0 if female else 1):
             continue
         base = f"{birth:%y%m}{day:02d}{serial:03d}"

@@ -4,10 +4,40 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import CodeChoiceField, IsoDateField
 from kaa.models import Code
-from youths import personnummer
+from youths import personnummer, rules
 from youths.models import Verification, Youth
 from youths.querysets import Status
 from youths.services import YOUTH_FIELDS
+
+
+class SaneDateField(IsoDateField):
+    """A date checked against reality where it is typed (rules.date_error): not before
+    rules.EARLIEST_DATE, not in the future unless `future`, and then not absurdly far
+    ahead. The service checks the same and what depends on the youth (birth, enrolment)."""
+
+    def __init__(self, *, future: bool = False, **kwargs):
+        self.future = future
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        message = rules.date_error(value, today=timezone.localdate(), future=self.future)
+        if message:
+            raise forms.ValidationError(message, code="date_range")
+
+
+COMPLETED_SCHOOL_EARLY_HELP = _(
+    "Kryssa bara i om du vet att ungdomen har slutfört grundskolan före vårterminens slut "
+    "det år ungdomen fyller 16. Uppgiften sparas med inskrivningen och loggas."
+)
+
+
+def completed_school_early_field():
+    return forms.BooleanField(
+        label=_("Ungdomen har slutfört grundskolan innan skolplikten upphörde"),
+        help_text=COMPLETED_SCHOOL_EARLY_HELP,
+        required=False,
+    )
 
 
 class YouthFieldsMixin:
@@ -43,12 +73,13 @@ class YouthRegisterForm(YouthFieldsMixin, forms.ModelForm):
         initial=InitialState.ENROL,
         widget=forms.RadioSelect,
     )
-    start_date = IsoDateField(
+    start_date = SaneDateField(
         label=_("Registreringsdatum"), required=False, initial=timezone.localdate
     )
     entry_reason = CodeChoiceField(
         Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"), required=False
     )
+    completed_school_early = completed_school_early_field()
     verification_note = forms.CharField(
         label=_("Vad ska utredas?"), required=False, max_length=300, widget=forms.TextInput
     )
@@ -99,13 +130,28 @@ class AssignForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    start_date = IsoDateField(label=_("Registreringsdatum"))
+    start_date = SaneDateField(label=_("Registreringsdatum"))
     entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"))
+    completed_school_early = completed_school_early_field()
 
 
 class EnrolmentCloseForm(forms.Form):
-    end_date = IsoDateField(label=_("Datum då aktivitetsansvaret upphörde"))
+    end_date = SaneDateField(label=_("Datum då aktivitetsansvaret upphörde"))
     exit_reason = CodeChoiceField(Code.ListName.EXIT_REASON, label=_("Orsak"))
+    occupation_after = CodeChoiceField(
+        Code.ListName.OCCUPATION,
+        label=_("Sysselsättning efter pågående åtgärder"),
+        required=False,
+        help_text=_(
+            "Pågående åtgärder avslutas samma dag som inskrivningen. Krävs när ungdomen har "
+            "pågående åtgärder."
+        ),
+    )
+
+    def __init__(self, *args, running_actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not running_actions:
+            del self.fields["occupation_after"]
 
 
 class VerificationOpenForm(forms.Form):

@@ -8,6 +8,7 @@ kept as contacts. Nothing else about the person (no health, ethnicity or social 
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -61,7 +62,18 @@ class Youth(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "personnummer"], name="youth_personnummer_unique"
-            )
+            ),
+            # 12 ASCII digits (a `\d` in PostgreSQL's regex would take other scripts'
+            # digits), never födelsenummer 000, born 1900 or later.
+            models.CheckConstraint(
+                condition=Q(personnummer__regex=r"^[0-9]{12}$")
+                & ~Q(personnummer__regex=r"^[0-9]{8}000"),
+                name="youth_personnummer_ascii_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__gte=dt.date(personnummer.EARLIEST_BIRTH_YEAR, 1, 1)),
+                name="youth_birth_date_sane",
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
 
@@ -70,6 +82,14 @@ class Youth(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
+        # The model guards itself, whatever path saves it (service, import, shell): an
+        # invalid number would bypass the duplicate check and break the SCB file. Bulk
+        # writers call personnummer.check_digits themselves; the check constraints below
+        # hold the shape in the database.
+        try:
+            personnummer.check_digits(self.personnummer)
+        except personnummer.InvalidPersonnummer as error:
+            raise ValidationError({"personnummer": str(error)}) from None
         self.derive_dates()
         super().save(*args, **kwargs)
 
@@ -135,6 +155,12 @@ class Enrolment(models.Model):
         verbose_name=_("orsak till registrering"),
         limit_choices_to={"list_name": Code.ListName.ENTRY_REASON},
     )
+    # skollagen 7 kap. 12-14 §§: a pupil who has completed grundskolan before the spring
+    # term of the year of 16 has no skolplikt left. Only then may an enrolment start before
+    # rules.skolplikt_end; the coordinator states it explicitly, and it is audited.
+    completed_school_early = models.BooleanField(
+        _("Ungdomen har slutfört grundskolan innan skolplikten upphörde"), default=False
+    )
     end_date = models.DateField(_("upphörde"), null=True, blank=True)
     exit_reason = models.ForeignKey(
         Code,
@@ -163,6 +189,11 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="enrolment_end_after_start",
+            ),
+            # rules.EARLIEST_DATE: nothing in KAA predates the duty (and no year 1).
+            models.CheckConstraint(
+                condition=Q(start_date__gte=rules.EARLIEST_DATE),
+                name="enrolment_start_sane",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True, exit_reason__isnull=True)
@@ -282,6 +313,19 @@ class Contact(models.Model):
         verbose_name = _("kontakt")
         verbose_name_plural = _("kontakter")
         indexes = [models.Index(fields=["youth", "at"])]
+        constraints = [
+            # From rules.EARLIEST_DATE at midnight in Sweden (CET, UTC+1 in January). A
+            # time before year 1 in UTC cannot even be read back by the driver, and one in
+            # the last day of year 9999 cannot be shown in Swedish time.
+            models.CheckConstraint(
+                condition=Q(
+                    at__gte=dt.datetime.combine(rules.EARLIEST_DATE, dt.time(), dt.UTC)
+                    - dt.timedelta(hours=1),
+                    at__lt=dt.datetime(9999, 12, 31, tzinfo=dt.UTC),
+                ),
+                name="contact_at_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.at:%Y-%m-%d}"

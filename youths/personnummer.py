@@ -10,7 +10,28 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_ALLOWED = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
+# ASCII digits only: `\d` and int() also accept full-width, Arabic-Indic, Devanagari and
+# other scripts' digits, which would store a number that no duplicate check recognises.
+_ALLOWED = re.compile(r"^([0-9]{6}|[0-9]{8})([-+]?)([0-9]{4})$", re.ASCII)
+_STORED = re.compile(r"^[0-9]{12}$", re.ASCII)
+# Spaces people and spreadsheets put in a number: ASCII blanks and the no-break spaces.
+_SPACES = re.compile(r"[ \t\r\n\u00a0\u202f]+")
+
+# The first year a register number can have. Skatteverket's personnummer date from 1947,
+# but the birth dates in them go back to people born in the 1800s; nobody in a register of
+# the living born before 1900 remains, and a KAA youth is 15-19 (see rules.birth_date_error).
+EARLIEST_BIRTH_YEAR = 1900
+
+MSG_EMPTY = "Ange personnummer eller samordningsnummer."
+MSG_FORMAT = (
+    "Personnumret ska skrivas som ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN (10 eller 12 siffror 0–9)."
+)
+MSG_YEAR = "Personnumrets år är inte rimligt (födelseår från 1900)."
+MSG_CHECK = "Personnumrets kontrollsiffra stämmer inte."
+MSG_DATE = "Personnumret innehåller inget giltigt födelsedatum."
+MSG_FUTURE = "Födelsedatumet i personnumret ligger i framtiden."
+MSG_SERIAL = "Födelsenumret 000 delas aldrig ut: kontrollera personnumret."
+MESSAGES = (MSG_EMPTY, MSG_FORMAT, MSG_YEAR, MSG_CHECK, MSG_DATE, MSG_FUTURE, MSG_SERIAL)
 
 
 class InvalidPersonnummer(ValueError):
@@ -60,19 +81,14 @@ def parse(value: str, *, today: dt.date | None = None) -> Personnummer:
     latest century that puts the birth date on or before `today` (Skatteverket's rule).
     """
     today = today or dt.date.today()
-    compact = re.sub(r"\s+", "", str(value or ""))
+    compact = _SPACES.sub("", str(value or ""))
     if not compact:
-        raise InvalidPersonnummer("Ange personnummer eller samordningsnummer.")
+        raise InvalidPersonnummer(MSG_EMPTY)
     match = _ALLOWED.match(compact)
     if not match:
-        raise InvalidPersonnummer(
-            "Personnumret ska skrivas som ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN (10 eller 12 siffror)."
-        )
+        raise InvalidPersonnummer(MSG_FORMAT)
     date_part, separator, tail = match.groups()
     if len(date_part) == 8:
-        century = date_part[:2]
-        if century not in {"18", "19", "20"}:
-            raise InvalidPersonnummer("Personnumrets år är inte rimligt.")
         full = date_part + tail
     else:
         yy = int(date_part[:2])
@@ -82,18 +98,33 @@ def parse(value: str, *, today: dt.date | None = None) -> Personnummer:
             year -= 100
         if separator == "+":
             year -= 100
+        if year < 0:
+            raise InvalidPersonnummer(MSG_YEAR)
         full = f"{year:04d}{mmdd}{tail}"
-
-    if not luhn_ok(full[2:]):
-        raise InvalidPersonnummer("Personnumrets kontrollsiffra stämmer inte.")
-    pnr = Personnummer(full)
-    try:
-        birth = pnr.birth_date
-    except ValueError:
-        raise InvalidPersonnummer("Personnumret innehåller inget giltigt födelsedatum.") from None
-    if birth > today:
-        raise InvalidPersonnummer("Födelsedatumet i personnumret ligger i framtiden.")
+    pnr = Personnummer(check_digits(full))
+    if pnr.birth_date > today:
+        raise InvalidPersonnummer(MSG_FUTURE)
     return pnr
+
+
+def check_digits(digits: str) -> str:
+    """Validate a number in its stored form (12 ASCII digits) and return it.
+
+    Every writer calls this (the model's save, bulk imports), so the register never holds
+    a number the parser would refuse. Raises InvalidPersonnummer.
+    """
+    if not isinstance(digits, str) or not _STORED.match(digits):
+        raise InvalidPersonnummer(MSG_FORMAT)
+    if int(digits[:4]) < EARLIEST_BIRTH_YEAR:
+        raise InvalidPersonnummer(MSG_YEAR)
+    if not luhn_ok(digits[2:]):
+        raise InvalidPersonnummer(MSG_CHECK)
+    if digits[8:11] == "000":
+        # Skatteverket never issues födelsenummer 000.
+        raise InvalidPersonnummer(MSG_SERIAL)
+    if _date_or_none(int(digits[:4]), digits[4:8]) is None:
+        raise InvalidPersonnummer(MSG_DATE)
+    return digits
 
 
 def _date_or_none(year: int, mmdd: str) -> dt.date | None:
@@ -113,7 +144,7 @@ def normalize(value: str, *, today: dt.date | None = None) -> str:
 
 def format_digits(digits: str) -> str:
     """12 stored digits as YYYYMMDD-NNNN (for display)."""
-    if len(digits) != 12 or not digits.isdigit():
+    if not _STORED.match(digits or ""):
         return digits
     return f"{digits[:8]}-{digits[8:]}"
 

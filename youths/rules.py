@@ -129,6 +129,15 @@ def covering_q(on: dt.date, *, youth: str | None = "youth__") -> Q:
 # Date sanity --------------------------------------------------------------------------
 
 
+def add_days(day: dt.date, days: int) -> dt.date:
+    """`day` + `days`, held within the dates Python and PostgreSQL share (year 1 to 9999),
+    so that old rows with absurd dates never crash a page or a job."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def latest_future_date(today: dt.date) -> dt.date:
     try:
         return today.replace(year=today.year + MAX_YEARS_AHEAD)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality, Role
-from youths import personnummer
+from youths import personnummer, rules
 from youths.models import Enrolment, Guardian, Verification, Youth
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,11 @@ def youth_register(
         digits = personnummer.normalize(personnummer_text, today=today)
     except personnummer.InvalidPersonnummer as error:
         raise ValidationError({"personnummer": str(error)}) from error
+    birth_problem = rules.birth_date_error(
+        personnummer.Personnummer(digits).birth_date, today=today
+    )
+    if birth_problem:
+        raise ValidationError({"personnummer": birth_problem})
     _check_assignee(assigned_to, municipality.pk)
     unknown = set(contact) - set(YOUTH_FIELDS)
     if unknown:
@@ -215,17 +221,36 @@ def enrolment_create(
     youth: Youth,
     start_date: dt.date,
     entry_reason: Code | None,
+    completed_school_early: bool = False,
     today: dt.date | None = None,
 ) -> Enrolment:
-    """Enrol the youth in KAA from `start_date`. Resolves an open "att utreda"."""
+    """Enrol the youth in KAA from `start_date`. Resolves an open "att utreda".
+
+    skollagen 29 kap. 9 §: the target group are those who have completed compulsory
+    school, so the enrolment starts after rules.skolplikt_end unless the coordinator states
+    that the youth completed grundskolan early (`completed_school_early`, audited).
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
-        youth = Youth.objects.select_for_update().get(pk=youth.pk)
+        youth = Youth.objects.select_for_update().select_related("municipality").get(pk=youth.pk)
         _require_change(acting_user, youth.municipality_id)
         _code(entry_reason, Code.ListName.ENTRY_REASON, "entry_reason")
         errors = {}
-        if start_date > today:
-            errors["start_date"] = _("Registreringsdatum kan inte ligga i framtiden.")
+        skolplikt_end = rules.skolplikt_end(youth.birth_date, municipality=youth.municipality)
+        date_problem = rules.date_error(
+            start_date, today=today, birth_date=youth.birth_date, label=_("Registreringsdatum")
+        )
+        if date_problem:
+            errors["start_date"] = date_problem
+        elif start_date <= skolplikt_end and not completed_school_early:
+            errors["start_date"] = _(
+                "Ungdomen har skolplikt till och med %(end)s (vårterminens slut det år "
+                "ungdomen fyller 16) och kan skrivas in tidigast %(first)s. Har ungdomen "
+                "slutfört grundskolan tidigare? Kryssa då i det nedan."
+            ) % {
+                "end": skolplikt_end.isoformat(),
+                "first": (skolplikt_end + dt.timedelta(days=1)).isoformat(),
+            }
         elif start_date >= youth.turns_20_on:
             # skollagen 29 kap. 9 §: the duty covers youths who have not turned 20.
             errors["start_date"] = _(
@@ -237,16 +262,25 @@ def enrolment_create(
             )
         if errors:
             raise ValidationError(errors)
+        # The statement is kept only where it was needed (the start lies within skolplikt).
+        early = bool(completed_school_early) and start_date <= skolplikt_end
         enrolment = Enrolment.objects.create(
-            youth=youth, start_date=start_date, entry_reason=entry_reason, created_by=acting_user
+            youth=youth,
+            start_date=start_date,
+            entry_reason=entry_reason,
+            completed_school_early=early,
+            created_by=acting_user,
         )
+        detail = {"entry_reason": entry_reason.value, "start_date": start_date.isoformat()}
+        if early:
+            detail["completed_school_early"] = True
         audit_record(
             user=acting_user,
             municipality_id=youth.municipality_id,
             action=AuditAction.ENROLMENT_CREATE,
             youth_id=youth.pk,
             obj=enrolment,
-            detail={"entry_reason": entry_reason.value, "start_date": start_date.isoformat()},
+            detail=detail,
         )
         for verification in youth.verifications.filter(resolved_on__isnull=True):
             _resolve(
@@ -308,35 +342,70 @@ def enrolment_close(
         return enrolment
 
 
-def enrolments_close_turned_20(*, today: dt.date | None = None) -> int:
+@dataclass
+class TurnedTwentyRun:
+    """What the nightly 20th-birthday job did: how many enrolments it closed, and the
+    municipalities it could not serve (kommunkod -> Swedish reason), which it skipped."""
+
+    closed: int = 0
+    actions_ended: int = 0
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def enrolments_close_turned_20(*, today: dt.date | None = None) -> TurnedTwentyRun:
     """Close every open enrolment of a youth who has turned 20, on the 20th birthday.
 
     skollagen 29 kap. 9 §: the duty covers those who have not turned 20, so it ends on
-    the birthday itself. Idempotent: only open enrolments are touched, each with a
-    conditional update, so a second run (or two workers at once) changes nothing.
-    Returns the number closed.
+    the birthday itself. Åtgärder still running end too, with sysselsättning "Okänd", and
+    the youth shows on "Att göra" until a coordinator completes it.
+
+    Idempotent: only open enrolments are touched, each with a conditional update, so a
+    second run (or two workers at once) changes nothing. A municipality whose codes
+    cannot be found (a code list without "fyllt_20" or "okand") is reported and skipped;
+    the others are still served.
     """
+    from actions.services import actions_end_at_exit
+
     today = today or timezone.localdate()
-    closed = 0
+    run = TurnedTwentyRun()
     due = (
         Enrolment.objects.open()
         .filter(youth__turns_20_on__lte=today)
-        .select_related("youth")
-        .order_by("pk")
+        .select_related("youth", "youth__municipality")
+        .order_by("youth__municipality__code", "pk")
     )
-    reasons: dict[dt.date, Code] = {}
+    codes: dict[tuple[str, dt.date], Code] = {}
+
+    def code_for(list_name: str, key: str, on: dt.date) -> Code:
+        if (key, on) not in codes:
+            codes[(key, on)] = Code.objects.by_key(list_name, key, on=on)
+        return codes[(key, on)]
+
     for enrolment in due.iterator(chunk_size=500):
         youth = enrolment.youth
+        municipality_code = youth.municipality.code
+        if municipality_code in run.problems:
+            continue
         birthday = youth.turns_20_on
-        if birthday not in reasons:
-            reasons[birthday] = Code.objects.by_key(
-                Code.ListName.EXIT_REASON, "fyllt_20", on=birthday
+        try:
+            reason = code_for(Code.ListName.EXIT_REASON, "fyllt_20", birthday)
+            unknown = code_for(Code.ListName.OCCUPATION, "okand", birthday)
+        except (Code.DoesNotExist, Code.MultipleObjectsReturned):
+            run.problems[municipality_code] = _(
+                "Kodlistan som gällde %(date)s saknar koden ”Fyllt 20 år” eller "
+                "sysselsättningen ”Okänd”. Kontrollera kodlistorna."
+            ) % {"date": birthday.isoformat()}
+            logger.error(
+                "close_turned_20: municipality=%s skipped, code missing for %s",
+                municipality_code,
+                birthday,
             )
-        reason = reasons[birthday]
+            continue
         # An enrolment that started on the birthday or later was wrong to begin with; the
         # check constraint keeps end >= start, so it ends on its own start day.
         end_date = max(birthday, enrolment.start_date)
         with transaction.atomic():
+            lock_youth(youth.pk)  # the one lock order: the youth, then its casework
             updated = Enrolment.objects.filter(pk=enrolment.pk, end_date__isnull=True).update(
                 end_date=end_date, exit_reason=reason
             )
@@ -353,9 +422,23 @@ def enrolments_close_turned_20(*, today: dt.date | None = None) -> int:
                         "automatic": True,
                     },
                 )
-                closed += updated
-    logger.info("closed %s enrolments on the 20th birthday (run for %s)", closed, today)
-    return closed
+                run.closed += updated
+                run.actions_ended += actions_end_at_exit(
+                    acting_user=None,
+                    youth=youth,
+                    end_date=end_date,
+                    occupation_after=unknown,
+                    automatic=True,
+                )
+    logger.info(
+        "closed %s enrolments and %s running åtgärder on the 20th birthday (run for %s); "
+        "%s municipalities skipped",
+        run.closed,
+        run.actions_ended,
+        today,
+        len(run.problems),
+    )
+    return run
 
 
 @transaction.atomic
@@ -444,6 +527,7 @@ def youth_intake(
     initial_state: str = "none",
     start_date: dt.date | None = None,
     entry_reason: Code | None = None,
+    completed_school_early: bool = False,
     verification_note: str = "",
     today: dt.date | None = None,
     **contact,
@@ -467,6 +551,7 @@ def youth_intake(
                 youth=youth,
                 start_date=start_date,
                 entry_reason=entry_reason,
+                completed_school_early=completed_school_early,
                 today=today,
             )
         elif initial_state == "verify":

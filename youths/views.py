@@ -255,19 +255,40 @@ def enrolment_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_close(request, pk, enrolment_pk):
+    # Closing deals with the youth's casework, which lives in the actions app.
+    from actions import services as casework
+
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
     enrolment = get_object_or_404(youth.enrolments, pk=enrolment_pk)
-    return youth_form_page(
+    running = list(
+        youth.actions.filter(start_date__isnull=False, end_date__isnull=True).select_related("kind")
+    )
+    form = EnrolmentCloseForm(
+        request.POST or None,
+        initial={"end_date": timezone.localdate()},
+        running_actions=running,
+    )
+    outside = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            casework.enrolment_close_with_casework(
+                acting_user=request.user, enrolment=enrolment, **form.cleaned_data
+            )
+        except casework.CaseworkOutsideError as error:
+            outside = error.entries
+            apply_validation_error(form, error)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Inskrivningen är avslutad."))
+            return redirect("youths:detail", pk=youth.pk)
+    return _form_page(
         request,
         youth=youth,
-        form=EnrolmentCloseForm(request.POST or None, initial={"end_date": timezone.localdate()}),
+        form=form,
         title=_("Avsluta inskrivning"),
         submit=_("Avsluta"),
-        service=lambda **data: services.enrolment_close(
-            acting_user=request.user, enrolment=enrolment, **data
-        ),
-        success=_("Inskrivningen är avslutad."),
-        extra={"enrolment": enrolment},
+        extra={"enrolment": enrolment, "running_actions": running, "outside": outside},
     )
 
 

@@ -21,5 +21,14 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(date)
             except ValueError:
                 raise CommandError(f"Ogiltigt datum {date!r}: skriv ÅÅÅÅ-MM-DD.") from None
-        closed = enrolments_close_turned_20(today=today)
-        self.stdout.write(f"{closed} inskrivningar avslutades (fyllt 20 år).")
+        run = enrolments_close_turned_20(today=today)
+        self.stdout.write(
+            f"{run.closed} inskrivningar avslutades (fyllt 20 år), "
+            f"{run.actions_ended} pågående åtgärder avslutades."
+        )
+        if run.problems:
+            for code, reason in sorted(run.problems.items()):
+                self.stderr.write(f"Kommun {code} hoppades över: {reason}")
+            raise CommandError(
+                f"{len(run.problems)} kommuner kunde inte behandlas; övriga är klara."
+            )

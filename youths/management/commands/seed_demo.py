@@ -455,7 +455,7 @@ def _years_before(on: dt.date, years: int) -> dt.date:
 
 def _personnummer(birth: dt.date, rng: random.Random, samordning: bool) -> str:
     day = birth.day + (60 if samordning else 0)
-    serial = rng.randrange(0, 1000)
+    serial = rng.randrange(1, 1000)  # födelsenummer 000 is never issued
     base = f"{birth:%y%m}{day:02d}{serial:03d}"
     for check in range(10):
         if personnummer.luhn_ok(base + str(check)):
