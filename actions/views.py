@@ -1,9 +1,9 @@
 """Casework pages: "Att göra", contacts, åtgärder, plan, consent, follow-up rules."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,6 +12,7 @@ from actions import forms, selectors, services
 from actions.models import FollowUpRules
 from kaa.access import Perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record_list
+from kaa.idempotency import Done, submit_once
 from kaa.models import Role
 from youths.formpage import youth_form_page
 
@@ -208,12 +209,20 @@ def follow_up_rules(request):
     membership = require_perm(request.membership, Perm.MANAGE_USERS)
     rules = FollowUpRules.for_municipality(membership.municipality_id)
     form = forms.FollowUpRulesForm(request.POST or None, instance=rules)
-    if request.method == "POST" and form.is_valid():
-        services.follow_up_rules_update(
-            acting_user=request.user, municipality=membership.municipality, **form.cleaned_data
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(
+                reverse("actions:rules"),
+                _("Uppföljningsreglerna är sparade."),
+                services.follow_up_rules_update(
+                    acting_user=request.user, municipality=membership.municipality, **data
+                ),
+            ),
         )
-        messages.success(request, _("Uppföljningsreglerna är sparade."))
-        return redirect("actions:rules")
+        if response is not None:
+            return response
     return render(
         request,
         "kaa/form_page.html",

@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "kaa.tasks.purge_old_audit_events",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Every night at 02:10: forget used one-time form tokens older than a week.
+    "purge-form-submissions": {
+        "task": "kaa.tasks.purge_form_submissions",
+        "schedule": crontab(hour=2, minute=10),
+    },
     # Every weekday at 06:30: each coordinator's "Att göra" digest (counts, no names).
     "daily-digest": {
         "task": "actions.tasks.send_daily_digests",

@@ -215,3 +215,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class FormSubmission(models.Model):
+    """A form's one-time token, kept once its POST has succeeded.
+
+    Every form that writes carries a fresh token in a hidden field. A second POST with the
+    same token (a double-click, a reload of the POST, a retried request) finds this row and
+    is sent where the first went, with the same message, instead of writing again; two at
+    once are decided by the unique constraint. Rows are purged after a few days.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    redirect_to = models.CharField(max_length=500)
+    message = models.CharField(max_length=300, blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("formulärinskick")
+        verbose_name_plural = _("formulärinskick")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token}"

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from kaa import logreview, services
 from kaa.access import Perm, require_perm
 from kaa.audit import audit_record
 from kaa.forms import MembershipAddForm, MembershipRoleForm, UserCreateForm
-from kaa.forms_util import apply_validation_error
+from kaa.idempotency import Done, submit_once
 from kaa.middleware import SESSION_KEY
 from kaa.models import AuditAction, Code, CodeListVersion, Membership
 
@@ -63,16 +64,20 @@ def user_list(request):
 def user_create(request):
     membership = require_perm(request.membership, Perm.MANAGE_USERS)
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_create(
-                acting_user=request.user, municipality=membership.municipality, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Användaren är skapad."))
-            return redirect("user_list")
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(
+                reverse("user_list"),
+                _("Användaren är skapad."),
+                services.user_create(
+                    acting_user=request.user, municipality=membership.municipality, **data
+                ),
+            ),
+        )
+        if response is not None:
+            return response
     return render(
         request,
         "kaa/form_page.html",
@@ -90,19 +95,23 @@ def user_create(request):
 def membership_add(request):
     membership = require_perm(request.membership, Perm.MANAGE_USERS)
     form = MembershipAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(
-                acting_user=request.user,
-                municipality=membership.municipality,
-                user=form.user,
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Medlemskapet är tillagt."))
-            return redirect("user_list")
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(
+                reverse("user_list"),
+                _("Medlemskapet är tillagt."),
+                services.membership_add(
+                    acting_user=request.user,
+                    municipality=membership.municipality,
+                    user=form.user,
+                    role=data["role"],
+                ),
+            ),
+        )
+        if response is not None:
+            return response
     return render(
         request,
         "kaa/form_page.html",
@@ -128,16 +137,20 @@ def _member(request, pk) -> Membership:
 def membership_edit(request, pk):
     member = _member(request, pk)
     form = MembershipRoleForm(request.POST or None, initial={"role": member.role})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_set_role(
-                acting_user=request.user, membership=member, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Rollen är ändrad."))
-            return redirect("user_list")
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(
+                reverse("user_list"),
+                _("Rollen är ändrad."),
+                services.membership_set_role(
+                    acting_user=request.user, membership=member, role=data["role"]
+                ),
+            ),
+        )
+        if response is not None:
+            return response
     return render(
         request,
         "kaa/membership_form.html",

@@ -1,11 +1,10 @@
 """The shape of every casework form page about one youth."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from kaa.audit import audit_record
-from kaa.forms_util import apply_validation_error
+from kaa.idempotency import Done, submit_once
 from kaa.models import AuditAction
 
 
@@ -23,16 +22,17 @@ def youth_page_read(request, youth) -> None:
 
 
 def youth_form_page(request, *, youth, form, title, submit, service, success, extra=None):
-    """GET shows the form; a valid POST calls `service(**cleaned_data)` and returns to the
-    youth page. A service's ValidationError goes onto the form, with everything typed kept."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(**form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("youths:detail", pk=youth.pk)
+    """GET shows the form; a valid POST calls `service(**cleaned_data)` once per form
+    token and returns to the youth page. A service's ValidationError goes onto the form,
+    with everything typed kept."""
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(reverse("youths:detail", args=[youth.pk]), success, service(**data)),
+        )
+        if response is not None:
+            return response
     context = {"youth": youth, "form": form, "title": title, "submit": submit}
     context.update(extra or {})
     youth_page_read(request, youth)

@@ -5,7 +5,6 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actions.forms import ContactForm
 from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record, audit_record_list
-from kaa.forms_util import apply_validation_error
+from kaa.idempotency import Done, submit_once
 from kaa.models import AuditAction, AuditEvent, Role
 from youths import selectors, services
 from youths.formpage import youth_form_page, youth_page_read
@@ -153,20 +152,21 @@ def youth_create(request):
     assignable = selectors.assignable_users(membership.municipality_id)
     initial = {"assigned_to": request.user.pk if membership.role == Role.COORDINATOR else None}
     form = YouthRegisterForm(request.POST or None, assignable=assignable, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            youth = services.youth_intake(
-                acting_user=request.user,
-                municipality=membership.municipality,
-                personnummer_text=data.pop("personnummer_text"),
-                **data,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Ungdomen är registrerad."))
-            return redirect("youths:detail", pk=youth.pk)
+
+    def register(data) -> Done:
+        data = dict(data)
+        youth = services.youth_intake(
+            acting_user=request.user,
+            municipality=membership.municipality,
+            personnummer_text=data.pop("personnummer_text"),
+            **data,
+        )
+        return Done(reverse("youths:detail", args=[youth.pk]), _("Ungdomen är registrerad."), youth)
+
+    if request.method == "POST":
+        response = submit_once(request, form, register)
+        if response is not None:
+            return response
     return render(request, "youths/youth_register.html", {"form": form})
 
 
@@ -210,10 +210,18 @@ def youth_edit(request, pk):
     # The form validates on a copy: a ModelForm writes into its instance while validating,
     # and the service must see what changed.
     form = YouthEditForm(request.POST or None, instance=copy.copy(youth))
-    if request.method == "POST" and form.is_valid():
-        services.youth_update(acting_user=request.user, youth=youth, **form.cleaned_data)
-        messages.success(request, _("Uppgifterna är sparade."))
-        return redirect("youths:detail", pk=youth.pk)
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(
+                reverse("youths:detail", args=[youth.pk]),
+                _("Uppgifterna är sparade."),
+                services.youth_update(acting_user=request.user, youth=youth, **data),
+            ),
+        )
+        if response is not None:
+            return response
     return _form_page(
         request, youth=youth, form=form, title=_("Ändra uppgifter"), submit=_("Spara")
     )

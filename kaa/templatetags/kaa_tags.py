@@ -26,3 +26,15 @@ def query_with(query_string: str, **params) -> str:
     for key, value in params.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context) -> str:
+    """The hidden one-time token of a form that writes (see kaa/idempotency.py)."""
+    from django.utils.html import format_html
+
+    from kaa.idempotency import TOKEN_FIELD, token_for
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', TOKEN_FIELD, token_for(context["request"])
+    )

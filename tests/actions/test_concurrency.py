@@ -140,3 +140,24 @@ def test_casework_is_validated_after_a_concurrent_enrolment_close(
     assert "utanför" in str(results[1])
     assert not Contact.objects.filter(youth=youth).exists()
     assert not Action.objects.filter(youth=youth).exists()
+
+
+def test_five_posts_of_one_contact_form_at_once_write_one_contact(youth, coordinator):
+    url = reverse("actions:contact_create", args=[youth.pk])
+    clients = [logged_in(coordinator) for _ in range(5)]
+    data = {
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "channel": "sms",
+        "with_whom": "ungdomen",
+        "reached": "0",
+        "form_token": "7d1c6a0e-5b7f-4f3e-9a51-2f0c1b9d8e11",
+    }
+
+    def post(index):
+        response = clients[index].post(url, data)
+        return response.status_code, response.get("Location")
+
+    results = run_concurrently(5, post)
+    assert results == [(302, reverse("youths:detail", args=[youth.pk]))] * 5
+    assert Contact.objects.filter(youth=youth).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.CONTACT_LOG, youth_id=youth.pk).count() == 1
