@@ -5,6 +5,7 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actions.forms import ContactForm
 from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record, audit_record_list
+from kaa.forms_util import apply_validation_error
 from kaa.idempotency import Done, submit_once
 from kaa.models import AuditAction, AuditEvent, Role
 from youths import selectors, services
