@@ -32,4 +32,10 @@ app.conf.beat_schedule = {
         "task": "actions.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30, day_of_week="1-5"),
     },
+    # Every five minutes: re-enqueue imports of lists that are stuck (queued or running
+    # without progress for IMPORT_STUCK_MINUTES); each step is idempotent.
+    "sweep-import-batches": {
+        "task": "youths.imports.tasks.sweep_import_batches",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -179,6 +179,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a task nobody acknowledged after this many seconds. With acks_late a
+# running import is acknowledged only when it ends, so this must exceed the longest
+# import (100 000 rows take well under a minute); the sweeper below catches the rest.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+
+# Imports of lists (inflyttade, skolhändelser).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# After this many deliveries of the same task a batch is marked failed with the reason.
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
+# A batch queued or running without progress for this long is re-enqueued by the sweeper.
+IMPORT_STUCK_MINUTES = env_int("IMPORT_STUCK_MINUTES", 10)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

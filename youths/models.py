@@ -245,6 +245,19 @@ class Verification(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The day the list or notice behind it says the thing happened (a move-in, a dropout);
+    # the notices, move-ins and import rows behind it point here.
+    observed_on = models.DateField(_("iakttaget"), null=True, blank=True)
+    # A code key: the orsak to enrol with, or for "börjat" the reason to close the enrolment.
+    suggested_code = models.CharField(_("föreslagen orsak"), max_length=40, blank=True)
+    enrolment = models.ForeignKey(
+        "youths.Enrolment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="verifications",
+        verbose_name=_("ledde till inskrivning"),
+    )
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
@@ -329,3 +342,7 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.at:%Y-%m-%d}"
+
+
+# The import models (batch, rows, schools, notices, move-ins) live in their own module.
+from youths.imports.models import *  # noqa: E402, F403

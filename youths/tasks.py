@@ -16,3 +16,7 @@ def close_enrolments_turned_20(today_iso: str | None = None) -> int:
     run = enrolments_close_turned_20(today=today)
     # A misconfigured municipality is logged by the service; the others were served.
     return run.closed
+
+
+# The import tasks live with the imports; importing them here registers them with Celery.
+from youths.imports import tasks as import_tasks  # noqa: E402, F401

@@ -1,0 +1,101 @@
+"""Import services: no query per row in validation, idempotent apply, chunked resume."""
+
+import datetime as dt
+
+from kaa.models import AuditEvent
+from tests.conftest import valid_personnummer
+from tests.youths.imports.conftest import INFLYTTADE_HEADER, csv_bytes, inflyttad
+from youths.imports import apply, columns, plan, services, validate
+from youths.imports.models import ImportBatch, ImportKind, ImportRow, MoveIn
+from youths.models import Verification, Youth
+
+
+def _rows(n, start=dt.date(2008, 1, 1)):
+    return [INFLYTTADE_HEADER] + [
+        inflyttad(valid_personnummer(start + dt.timedelta(days=i))) for i in range(n)
+    ]
+
+
+def test_validation_runs_no_query_per_row(db, other_municipality, django_assert_num_queries):
+    rows = _rows(2000)
+    header, mapping = columns.find_header(ImportKind.INFLYTTADE, rows)
+    with django_assert_num_queries(0):
+        parsed = validate.validate(
+            rows,
+            kind=ImportKind.INFLYTTADE,
+            header_index=header,
+            mapping=mapping,
+            today=dt.date(2026, 11, 22),
+            municipality=other_municipality,
+        )
+    assert len(parsed) == 2000 and not any(r.errors for r in parsed)
+
+
+def test_plan_queries_do_not_grow_with_rows(db, other_municipality, django_assert_max_num_queries):
+    for n in (10, 3000):
+        rows = _rows(n)
+        header, mapping = columns.find_header(ImportKind.INFLYTTADE, rows)
+        parsed = validate.validate(
+            rows,
+            kind=ImportKind.INFLYTTADE,
+            header_index=header,
+            mapping=mapping,
+            today=dt.date(2026, 11, 22),
+            municipality=other_municipality,
+        )
+        with django_assert_max_num_queries(4):
+            plan.plan(
+                parsed,
+                kind=ImportKind.INFLYTTADE,
+                municipality_id=other_municipality.pk,
+                today=dt.date(2026, 11, 22),
+            )
+
+
+def _upload(municipality, content, user=None):
+    batch, _ = services.import_batch_upload(
+        acting_user=user,
+        municipality=municipality,
+        kind=ImportKind.INFLYTTADE,
+        file_name="lista.csv",
+        content=content,
+    )
+    return services.import_batch_preview(batch_id=batch.pk, today=dt.date(2026, 11, 22))
+
+
+def test_apply_twice_and_resume_after_a_lost_chunk(db, other_municipality, monkeypatch):
+    monkeypatch.setattr(apply, "CHUNK", 7)
+    batch = _upload(other_municipality, csv_bytes(_rows(40)))
+    assert batch.status == ImportBatch.Status.PREVIEW
+    # A worker applied the first chunks and died: simulate by applying, then forgetting
+    # the later chunks (as a rollback would), and leaving the batch "applying".
+    services.import_batch_apply(batch_id=batch.pk, today=dt.date(2026, 11, 22))
+    assert Youth.objects.count() == 40
+    first = ImportRow.objects.filter(batch=batch, number__lt=16)
+    assert first.filter(applied_at__isnull=False).count() == first.count()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
+    again = services.import_batch_apply(batch_id=batch.pk, today=dt.date(2026, 11, 22))
+    assert again.applied_counts["created"] == 40
+    assert Youth.objects.count() == 40
+    assert MoveIn.objects.count() == 40
+    assert Verification.objects.count() == 40
+    assert AuditEvent.objects.filter(action="youth.create").count() == 40
+    assert not ImportRow.objects.filter(batch=batch, applied_at__isnull=True).exists()
+
+
+def test_bulk_created_youths_derive_dates_like_save(db, other_municipality):
+    batch = _upload(other_municipality, csv_bytes(_rows(3)))
+    services.import_batch_apply(batch_id=batch.pk, today=dt.date(2026, 11, 22))
+    for youth in Youth.objects.all():
+        expected = Youth(personnummer=youth.personnummer)
+        expected.derive_dates()
+        assert (youth.birth_date, youth.turns_20_on) == (expected.birth_date, expected.turns_20_on)
+
+
+def test_only_administrators_import(db, home, coordinator, administrator):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        _upload(home, csv_bytes(_rows(1)), user=coordinator)
+    assert _upload(home, csv_bytes(_rows(1)), user=administrator).status == "preview"

@@ -1,0 +1,303 @@
+"""Applying a batch: set-based SQL over the batch's own rows, chunk by chunk.
+
+Every statement reads the stored rows of one chunk (`batch`, row numbers lo..hi) that
+are not applied yet, and the chunk ends by marking its rows applied, all in one
+transaction with the batch row locked. A worker killed in the middle rolls its chunk
+back; the next run applies exactly the chunks that are left, so every row is applied
+once. The same SQL runs on PostgreSQL and SQLite (`ON CONFLICT`, `UPDATE ... FROM`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.db import connection, transaction
+from django.db.models import NOT_PROVIDED, Max, Min
+from django.utils import timezone
+
+from kaa.models import AuditAction, AuditEvent
+from youths.imports.models import (
+    ImportBatch,
+    ImportKind,
+    ImportRow,
+    MoveIn,
+    School,
+    SchoolEvent,
+    SchoolNotice,
+)
+from youths.models import Enrolment, Verification, Youth
+
+CHUNK = 5000
+
+_OWN = {
+    "id",
+    "municipality",
+    "personnummer",
+    "birth_date",
+    "turns_20_on",
+    "first_name",
+    "last_name",
+    "street_address",
+    "postal_code",
+    "postal_town",
+    "phone",
+    "email",
+    "created_at",
+    "updated_at",
+}
+UPDATABLE = (
+    "first_name",
+    "last_name",
+    "street_address",
+    "postal_code",
+    "postal_town",
+    "phone",
+    "email",
+)
+
+
+def _t(model) -> str:
+    return model._meta.db_table
+
+
+def _youth_defaults() -> list[tuple[str, object]]:
+    """Columns of Youth this module does not set itself, with their defaults, so that a
+    field added to Youth (e.g. a version counter) gets its default in the bulk insert."""
+    out = []
+    for field in Youth._meta.concrete_fields:
+        if field.name in _OWN:
+            continue
+        if field.default is not NOT_PROVIDED:
+            value = field.default() if callable(field.default) else field.default
+            out.append((field.column, field.get_db_prep_save(value, connection)))
+        elif not field.null:
+            out.append((field.column, ""))
+    return out
+
+
+def _has_version() -> bool:
+    return any(f.name == "version" for f in Youth._meta.concrete_fields)
+
+
+def _json(value: dict) -> tuple[str, str]:
+    placeholder = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    return placeholder, json.dumps(value)
+
+
+def apply_rows(batch: ImportBatch, *, user, today: dt.date) -> None:
+    bounds = ImportRow.objects.filter(batch_id=batch.pk, applied_at__isnull=True).aggregate(
+        first=Min("number"), last=Max("number")
+    )
+    first, last = bounds["first"], bounds["last"]
+    if first is None:
+        return
+    lo = first
+    while lo <= last:
+        hi = lo + CHUNK
+        with transaction.atomic():
+            # One chunk at a time per batch, whatever number of workers got the task.
+            ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list(
+                "pk", flat=True
+            ).get()
+            if ImportRow.objects.filter(
+                batch_id=batch.pk, number__gte=lo, number__lt=hi, applied_at__isnull=True
+            ).exists():
+                _apply_chunk(batch, lo, hi, user=user, today=today)
+        lo = hi
+
+
+def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) -> None:
+    now = timezone.now()
+    rows = _t(ImportRow)
+    youth_t = _t(Youth)
+    m = batch.municipality_id
+    # The rows of the chunk that are in the target group and not applied yet.
+    where = (
+        "r.batch_id = %s AND r.number >= %s AND r.number < %s AND r.applied_at IS NULL "
+        "AND r.action IN ('create', 'update', 'unchanged')"
+    )
+    wp = [batch.pk, lo, hi]
+    find_youth = f"(SELECT y.id FROM {youth_t} y WHERE y.municipality_id = %s AND y.personnummer = r.personnummer)"
+
+    with connection.cursor() as c:
+        c.execute(
+            f"UPDATE {rows} AS r SET youth_id = {find_youth}, result = '', new_event = %s, "
+            f"opened_verification = %s, to_verify = %s WHERE {where}",
+            [m, False, False, False, *wp],
+        )
+        c.execute(
+            f"UPDATE {rows} AS r SET result = 'created' WHERE {where} AND r.youth_id IS NULL", wp
+        )
+        extra = _youth_defaults()
+        extra_cols = "".join(f", {col}" for col, _ in extra)
+        extra_vals = "".join(", %s" for _ in extra)
+        c.execute(
+            f"INSERT INTO {youth_t} (municipality_id, personnummer, birth_date, turns_20_on, "
+            f"first_name, last_name, street_address, postal_code, postal_town, phone, email, "
+            f"created_at, updated_at{extra_cols}) "
+            f"SELECT %s, r.personnummer, r.birth_date, r.turns_20_on, r.first_name, r.last_name, "
+            f"r.street_address, r.postal_code, r.postal_town, r.phone, r.email, %s, %s{extra_vals} "
+            f"FROM {rows} AS r WHERE {where} AND r.result = 'created' "
+            f"ON CONFLICT (municipality_id, personnummer) DO NOTHING",
+            [m, now, now, *[value for _, value in extra], *wp],
+        )
+        c.execute(
+            f"UPDATE {rows} AS r SET youth_id = {find_youth} WHERE {where} AND r.youth_id IS NULL",
+            [m, *wp],
+        )
+        if batch.kind == ImportKind.INFLYTTADE:
+            _move_ins(c, where, wp, now)
+        else:
+            _notices(c, where, wp, today)
+        _verifications(c, batch, where, wp, user=user, today=today)
+        _audit(c, batch, where, wp, user=user, now=now)
+        c.execute(
+            f"UPDATE {rows} SET applied_at = %s WHERE batch_id = %s AND number >= %s "
+            f"AND number < %s AND applied_at IS NULL",
+            [now, batch.pk, lo, hi],
+        )
+        c.execute(
+            f"UPDATE {_t(ImportBatch)} SET status_changed_at = %s, rows_done = (SELECT COUNT(*) "
+            f"FROM {rows} WHERE batch_id = %s AND applied_at IS NOT NULL) WHERE id = %s",
+            [now, batch.pk, batch.pk],
+        )
+
+
+def _move_ins(c, where, wp, now) -> None:
+    rows, move_t, youth_t = _t(ImportRow), _t(MoveIn), _t(Youth)
+    c.execute(
+        f"UPDATE {rows} AS r SET new_event = NOT EXISTS (SELECT 1 FROM {move_t} m "
+        f"WHERE m.youth_id = r.youth_id AND m.moved_in_on = r.event_date) WHERE {where}",
+        wp,
+    )
+    # A known youth is updated only from newer data: a move-in later than every one known.
+    changed = " OR ".join(f"(r.{f} <> '' AND r.{f} <> y.{f})" for f in UPDATABLE)
+    c.execute(
+        f"UPDATE {rows} AS r SET result = CASE WHEN NOT EXISTS (SELECT 1 FROM {move_t} m "
+        f"WHERE m.youth_id = r.youth_id AND m.moved_in_on >= r.event_date) AND EXISTS "
+        f"(SELECT 1 FROM {youth_t} y WHERE y.id = r.youth_id AND ({changed})) "
+        f"THEN 'updated' ELSE 'unchanged' END WHERE {where} AND r.result = ''",
+        wp,
+    )
+    sets = ", ".join(
+        f"{f} = CASE WHEN r.{f} <> '' THEN r.{f} ELSE {youth_t}.{f} END" for f in UPDATABLE
+    )
+    if _has_version():
+        sets += f", version = {youth_t}.version + 1"
+    c.execute(
+        f"UPDATE {youth_t} SET {sets}, updated_at = %s FROM {rows} AS r "
+        f"WHERE r.youth_id = {youth_t}.id AND {where} AND r.result = 'updated'",
+        [now, *wp],
+    )
+    c.execute(
+        f"INSERT INTO {move_t} (youth_id, moved_in_on, moved_from, from_abroad, source_row_id) "
+        f"SELECT r.youth_id, r.event_date, r.moved_from, r.from_abroad, r.id FROM {rows} AS r "
+        f"WHERE {where} AND r.new_event ON CONFLICT (youth_id, moved_in_on) DO NOTHING",
+        wp,
+    )
+
+
+def _notices(c, where, wp, today) -> None:
+    rows, school_t, notice_t = _t(ImportRow), _t(School), _t(SchoolNotice)
+    c.execute(
+        f"INSERT INTO {school_t} (code, name, principal) SELECT r.school_code, MAX(r.school_name), "
+        f"MAX(r.principal) FROM {rows} AS r WHERE {where} GROUP BY r.school_code "
+        f"ON CONFLICT (code) DO NOTHING",
+        wp,
+    )
+    c.execute(
+        f"UPDATE {rows} AS r SET new_event = NOT EXISTS (SELECT 1 FROM {notice_t} n "
+        f"JOIN {school_t} s ON s.id = n.school_id WHERE n.youth_id = r.youth_id "
+        f"AND s.code = r.school_code AND n.event = r.event AND n.event_date = r.event_date) "
+        f"WHERE {where}",
+        wp,
+    )
+    c.execute(
+        f"UPDATE {rows} AS r SET result = CASE WHEN r.new_event THEN 'updated' ELSE 'unchanged' END "
+        f"WHERE {where} AND r.result = ''",
+        wp,
+    )
+    c.execute(
+        f"INSERT INTO {notice_t} (youth_id, school_id, program, event, event_date, received_on, "
+        f"contact_person, suggested_code, source_row_id) SELECT r.youth_id, "
+        f"(SELECT s.id FROM {school_t} s WHERE s.code = r.school_code), r.program, r.event, "
+        f"r.event_date, %s, r.contact_person, r.suggested_code, r.id FROM {rows} AS r "
+        f"WHERE {where} AND r.new_event ON CONFLICT (youth_id, school_id, event, event_date) DO NOTHING",
+        [today, *wp],
+    )
+
+
+def _verifications(c, batch, where, wp, *, user, today) -> None:
+    rows, ver_t, enr_t, youth_t = _t(ImportRow), _t(Verification), _t(Enrolment), _t(Youth)
+    in_group = (
+        f"EXISTS (SELECT 1 FROM {enr_t} e JOIN {youth_t} y ON y.id = e.youth_id "
+        f"WHERE e.youth_id = r.youth_id AND e.start_date <= %s AND (e.end_date IS NULL "
+        f"OR e.end_date > %s) AND y.turns_20_on > %s)"
+    )
+    open_enrolment = (
+        f"EXISTS (SELECT 1 FROM {enr_t} e WHERE e.youth_id = r.youth_id AND e.end_date IS NULL)"
+    )
+    if batch.kind == ImportKind.INFLYTTADE:
+        condition, params = f"NOT {in_group}", [today, today, today]
+        source = Verification.Source.INFLYTTADE
+    else:
+        # avbrott/slutat: the youth may belong to the group; börjat for an enrolled youth:
+        # the enrolment may end. frånvaro is kept for preventive follow-up only.
+        condition = (
+            f"((r.event IN (%s, %s) AND NOT {in_group}) OR (r.event = %s AND {open_enrolment}))"
+        )
+        params = [SchoolEvent.DROPOUT, SchoolEvent.LEFT, today, today, today, SchoolEvent.STARTED]
+        source = Verification.Source.SCHOOL_NOTICE
+    c.execute(
+        f"UPDATE {rows} AS r SET to_verify = {condition} WHERE {where} AND r.new_event",
+        [*params, *wp],
+    )
+    c.execute(
+        f"UPDATE {rows} AS r SET opened_verification = NOT EXISTS (SELECT 1 FROM {ver_t} v "
+        f"WHERE v.youth_id = r.youth_id AND v.resolved_on IS NULL) WHERE {where} AND r.to_verify",
+        wp,
+    )
+    c.execute(
+        f"INSERT INTO {ver_t} (youth_id, opened_on, source, note, outcome, resolution_note, "
+        f"created_by_id, observed_on, suggested_code) SELECT r.youth_id, %s, %s, r.verify_reason, "
+        f"'', '', %s, r.event_date, r.suggested_code FROM {rows} AS r "
+        f"WHERE {where} AND r.opened_verification "
+        f"ON CONFLICT (youth_id) WHERE resolved_on IS NULL DO NOTHING",
+        [today, source, getattr(user, "pk", None), *wp],
+    )
+    c.execute(
+        f"UPDATE {rows} AS r SET verification_id = (SELECT v.id FROM {ver_t} v "
+        f"WHERE v.youth_id = r.youth_id AND v.resolved_on IS NULL) WHERE {where} AND r.to_verify",
+        wp,
+    )
+    target = _t(MoveIn) if batch.kind == ImportKind.INFLYTTADE else _t(SchoolNotice)
+    c.execute(
+        f"UPDATE {target} SET verification_id = (SELECT r.verification_id FROM {rows} AS r "
+        f"WHERE r.id = {target}.source_row_id) WHERE source_row_id IN (SELECT r.id FROM {rows} AS r "
+        f"WHERE {where} AND r.to_verify)",
+        wp,
+    )
+
+
+def _audit(c, batch, where, wp, *, user, now) -> None:
+    placeholder, detail = _json({"import_batch": batch.pk, "kind": batch.kind})
+    username = getattr(user, "username", "") if user is not None else "system"
+    c.execute(
+        f"INSERT INTO {_t(AuditEvent)} (at, user_id, username, municipality_id, youth_id, action, "
+        f"object_type, object_id, detail) SELECT %s, %s, %s, %s, r.youth_id, CASE r.result "
+        f"WHEN 'created' THEN %s WHEN 'updated' THEN %s ELSE %s END, 'importrow', r.id, {placeholder} "
+        f"FROM {_t(ImportRow)} AS r WHERE {where} AND (r.result IN ('created', 'updated') "
+        f"OR r.opened_verification)",
+        [
+            now,
+            getattr(user, "pk", None),
+            username,
+            batch.municipality_id,
+            AuditAction.YOUTH_CREATE,
+            AuditAction.YOUTH_UPDATE,
+            AuditAction.VERIFICATION_OPEN,
+            detail,
+            *wp,
+        ],
+    )

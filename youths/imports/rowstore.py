@@ -1,0 +1,124 @@
+"""Writing a batch's rows: COPY on PostgreSQL, bulk_create elsewhere (SQLite for `make run`)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from django.db import connection
+
+from youths.imports.models import ImportRow
+
+_TEXT = (
+    "personnummer",
+    "first_name",
+    "last_name",
+    "street_address",
+    "postal_code",
+    "postal_town",
+    "phone",
+    "email",
+    "moved_from",
+    "school_code",
+    "school_name",
+    "principal",
+    "program",
+    "event",
+    "contact_person",
+)
+_DATES = ("birth_date", "turns_20_on", "event_date")
+COLUMNS = (
+    "batch_id",
+    "number",
+    "values",
+    "errors",
+    *_TEXT,
+    *_DATES,
+    "from_abroad",
+    "action",
+    "verify_reason",
+    "suggested_code",
+    "to_verify",
+    "result",
+    "new_event",
+    "opened_verification",
+)
+
+
+def _fields(batch_id: int, row) -> dict:
+    data = row.data
+    values = {name: data.get(name, "") or "" for name in _TEXT}
+    values.update({name: data.get(name) for name in _DATES})
+    values.update(
+        batch_id=batch_id,
+        number=row.number,
+        values=row.values,
+        errors=row.errors,
+        from_abroad=bool(data.get("from_abroad")),
+        action=row.action,
+        verify_reason=row.verify_reason[:200],
+        suggested_code=row.suggested_code,
+        to_verify=bool(data.get("to_verify")),
+        result="",
+        new_event=False,
+        opened_verification=False,
+    )
+    return values
+
+
+def _escape(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def insert_rows(batch_id: int, rows) -> None:
+    if connection.vendor != "postgresql":
+        ImportRow.objects.bulk_create(
+            (ImportRow(**_fields(batch_id, row)) for row in rows), batch_size=1000
+        )
+        return
+    buffer = io.StringIO()
+    for row in rows:
+        fields = _fields(batch_id, row)
+        buffer.write("\t".join(_escape(fields[name]) for name in COLUMNS))
+        buffer.write("\n")
+    buffer.seek(0)
+    table = ImportRow._meta.db_table
+    quoted = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
+
+
+def update_plan(batch_id: int, rows) -> None:
+    """Replan rows already stored (the same file uploaded again): action and to_verify."""
+    existing = {
+        r.number: r
+        for r in ImportRow.objects.filter(batch_id=batch_id).only(
+            "pk", "number", "action", "to_verify"
+        )
+    }
+    changed = []
+    for row in rows:
+        stored = existing.get(row.number)
+        if stored is None:
+            continue
+        to_verify = bool(row.data.get("to_verify"))
+        stored.action, stored.to_verify = row.action, to_verify
+        stored.result, stored.new_event, stored.opened_verification, stored.applied_at = (
+            "",
+            False,
+            False,
+            None,
+        )
+        changed.append(stored)
+    ImportRow.objects.bulk_update(
+        changed,
+        ["action", "to_verify", "result", "new_event", "opened_verification", "applied_at"],
+        batch_size=2000,
+    )
