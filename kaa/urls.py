@@ -30,5 +30,6 @@ urlpatterns = [
     path("administration/logguppfoljning/", views.log_review, name="log_review"),
     path("kodlistor/", views.code_lists, name="code_lists"),
     path("ungdomar/", include("youths.urls")),
+    path("administration/importera/", include("youths.imports.urls")),
     path("", include("actions.urls")),
 ]
