@@ -91,6 +91,7 @@ def build_world(*, make_youth, coordinator, administrator, entry_reason) -> dict
             "action_pk": action.pk,
             "consent_pk": consent.pk,
             "membership_pk": membership.pk,
+            "kind": "inflyttade",
         },
     }
 
@@ -109,6 +110,9 @@ def fill(route: Route, world: dict, *, bogus: int | None = None) -> list[dict]:
             key = "membership_pk"
         if key not in world["ids"]:
             raise AssertionError(f"give {param!r} of {route.route} a value in tests/urlwalk.py")
+        if param == "kind" and bogus is not None:
+            kwargs[param] = str(bogus)
+            continue
         kwargs[param] = bogus if bogus is not None else world["ids"][key]
     if "step" in route.params:
         for step in [*ACTION_STEPS, "okand"]:
