@@ -192,6 +192,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
 # A batch queued or running without progress for this long is re-enqueued by the sweeper.
 IMPORT_STUCK_MINUTES = env_int("IMPORT_STUCK_MINUTES", 10)
+# Rows applied per transaction: a worker that dies loses at most one chunk's work.
+IMPORT_APPLY_CHUNK = env_int("IMPORT_APPLY_CHUNK", 5000)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, Max, Min
 from django.utils import timezone
@@ -27,8 +28,6 @@ from youths.imports.models import (
     SchoolNotice,
 )
 from youths.models import Enrolment, Verification, Youth
-
-CHUNK = 5000
 
 _OWN = {
     "id",
@@ -92,9 +91,10 @@ def apply_rows(batch: ImportBatch, *, user, today: dt.date) -> None:
     first, last = bounds["first"], bounds["last"]
     if first is None:
         return
+    chunk = settings.IMPORT_APPLY_CHUNK
     lo = first
     while lo <= last:
-        hi = lo + CHUNK
+        hi = lo + chunk
         with transaction.atomic():
             # One chunk at a time per batch, whatever number of workers got the task.
             ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list(

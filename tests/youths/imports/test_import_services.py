@@ -5,7 +5,7 @@ import datetime as dt
 from kaa.models import AuditEvent
 from tests.conftest import valid_personnummer
 from tests.youths.imports.conftest import INFLYTTADE_HEADER, csv_bytes, inflyttad
-from youths.imports import apply, columns, plan, services, validate
+from youths.imports import columns, plan, services, validate
 from youths.imports.models import ImportBatch, ImportKind, ImportRow, MoveIn
 from youths.models import Verification, Youth
 
@@ -63,8 +63,8 @@ def _upload(municipality, content, user=None):
     return services.import_batch_preview(batch_id=batch.pk, today=dt.date(2026, 11, 22))
 
 
-def test_apply_twice_and_resume_after_a_lost_chunk(db, other_municipality, monkeypatch):
-    monkeypatch.setattr(apply, "CHUNK", 7)
+def test_apply_twice_and_resume_after_a_lost_chunk(db, other_municipality, settings):
+    settings.IMPORT_APPLY_CHUNK = 7
     batch = _upload(other_municipality, csv_bytes(_rows(40)))
     assert batch.status == ImportBatch.Status.PREVIEW
     # A worker applied the first chunks and died: simulate by applying, then forgetting
