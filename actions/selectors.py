@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, FollowUpRules
@@ -81,6 +82,12 @@ def caseload(*, user, municipality_id: int, on: dt.date, scope: str = "mine"):
         verification_since=Subquery(
             Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True).values(
                 "opened_on"
+            )[:1]
+        ),
+        # The notice or list behind "att utreda", shown with it (e.g. "Avbrott från X").
+        verification_note=Subquery(
+            Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True).values(
+                "note"
             )[:1]
         ),
         last_exit_on=Subquery(last_ended.values("end_date")[:1]),
@@ -185,6 +192,8 @@ class TimelineEvent:
     title: str
     detail: str = ""
     by: str = ""
+    # A link for administrators (the imported list behind the event).
+    url: str = ""
 
     @property
     def sort_key(self) -> dt.datetime:
@@ -204,10 +213,21 @@ def _name(user) -> str:
 
 
 def timeline(
-    youth, *, contacts, actions, plans, consents, enrolments, verifications
+    youth,
+    *,
+    contacts,
+    actions,
+    plans,
+    consents,
+    enrolments,
+    verifications,
+    notices=(),
+    move_ins=(),
+    import_rows=(),
 ) -> list[TimelineEvent]:
     """Everything that happened to the youth, newest first (prefetched lists in)."""
     events: list[TimelineEvent] = []
+    events.extend(_import_events(notices=notices, move_ins=move_ins, import_rows=import_rows))
     for c in contacts:
         outcome = _("nådde") if c.reached else _("ej svar")
         detail = c.note
@@ -309,4 +329,35 @@ def timeline(
             )
         )
     events.sort(key=lambda event: event.sort_key, reverse=True)
+    return events
+
+
+def _import_events(*, notices, move_ins, import_rows) -> list[TimelineEvent]:
+    """School notices, move-ins and the imported lists that touched the youth (the link to
+    a list is shown to administrators only)."""
+    events = []
+    for n in notices:
+        program = f", {n.program}" if n.program else ""
+        events.append(
+            TimelineEvent(
+                n.event_date,
+                "notice",
+                f"{_('Skolhändelse')}: {n.get_event_display()}",
+                f"{n.school.name}{program}. {_('Mottagen')} {n.received_on:%Y-%m-%d}",
+            )
+        )
+    for m in move_ins:
+        origin = _("utlandet") if m.from_abroad else (m.moved_from or _("okänt"))
+        events.append(TimelineEvent(m.moved_in_on, "move_in", f"{_('Inflyttad från')} {origin}"))
+    for row in import_rows:
+        batch = row.batch
+        events.append(
+            TimelineEvent(
+                row.applied_at,
+                "import",
+                f"{_('Importerad lista')}: {batch.get_kind_display()}",
+                f"{batch.file_name}, {_('rad')} {row.number}",
+                url=reverse("imports:detail", args=[batch.pk]),
+            )
+        )
     return events

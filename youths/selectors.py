@@ -81,6 +81,7 @@ def youth_detail(youth, *, on: dt.date) -> dict:
         consents=consents,
         enrolments=enrolments,
         verifications=verifications,
+        **_import_history(youth, verifications),
     )
     return {
         "timeline": events,
@@ -99,3 +100,26 @@ def youth_detail(youth, *, on: dt.date) -> dict:
         "status_label": Status(status).label,
         "guardians": list(youth.guardians.all()),
     }
+
+
+def _import_history(youth, verifications) -> dict:
+    """Notices and move-ins of the youth with the imported list rows behind them (two
+    queries); the notices behind each verification are set on it as `notice_list`."""
+    notices = list(
+        youth.school_notices.select_related("school", "source_row__batch").defer(
+            "source_row__batch__content", "source_row__values"
+        )
+    )
+    move_ins = list(
+        youth.move_ins.select_related("source_row__batch").defer(
+            "source_row__batch__content", "source_row__values"
+        )
+    )
+    for verification in verifications:
+        verification.notice_list = [n for n in notices if n.verification_id == verification.pk]
+    rows = {
+        item.source_row.pk: item.source_row
+        for item in [*notices, *move_ins]
+        if item.source_row is not None and item.source_row.applied_at is not None
+    }
+    return {"notices": notices, "move_ins": move_ins, "import_rows": list(rows.values())}

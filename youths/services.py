@@ -289,6 +289,7 @@ def enrolment_create(
                 outcome=Verification.Outcome.ENROLLED,
                 note="",
                 on=today,
+                enrolment=enrolment,
             )
         return enrolment
 
@@ -500,11 +501,21 @@ def verification_resolve(
     )
 
 
-def _resolve(*, acting_user, verification: Verification, outcome: str, note: str, on: dt.date):
+def _resolve(
+    *,
+    acting_user,
+    verification: Verification,
+    outcome: str,
+    note: str,
+    on: dt.date,
+    enrolment: Enrolment | None = None,
+):
     verification.resolved_on = on
     verification.outcome = outcome
     verification.resolution_note = note.strip()
-    verification.save(update_fields=["resolved_on", "outcome", "resolution_note"])
+    # The enrolment the verification led to, so the notices behind it stay traceable.
+    verification.enrolment = enrolment
+    verification.save(update_fields=["resolved_on", "outcome", "resolution_note", "enrolment"])
     audit_record(
         user=acting_user,
         municipality_id=verification.youth.municipality_id,

@@ -19,7 +19,7 @@ from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
 from kaa.idempotency import Done, submit_once
-from kaa.models import AuditAction, AuditEvent, Role
+from kaa.models import AuditAction, AuditEvent, Code, Role
 from youths import selectors, services
 from youths.formpage import youth_form_page, youth_page_read
 from youths.forms import (
@@ -245,6 +245,14 @@ def youth_assign(request, pk):
     )
 
 
+def _suggested(request, list_name: str, field: str) -> dict:
+    """A reason suggested by a notice or list (`?orsak=<code key>`), one click from the
+    verification on the youth page; the coordinator still confirms it."""
+    key = request.GET.get("orsak", "")
+    code = Code.objects.current(list_name).filter(key=key).first() if key else None
+    return {field: code.pk} if code else {}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_create(request, pk):
@@ -252,7 +260,13 @@ def enrolment_create(request, pk):
     return youth_form_page(
         request,
         youth=youth,
-        form=EnrolmentForm(request.POST or None, initial={"start_date": timezone.localdate()}),
+        form=EnrolmentForm(
+            request.POST or None,
+            initial={
+                "start_date": timezone.localdate(),
+                **_suggested(request, Code.ListName.ENTRY_REASON, "entry_reason"),
+            },
+        ),
         title=_("Skriv in i aktivitetsansvaret"),
         submit=_("Skriv in"),
         service=lambda **data: services.enrolment_create(
@@ -275,7 +289,10 @@ def enrolment_close(request, pk, enrolment_pk):
     )
     form = EnrolmentCloseForm(
         request.POST or None,
-        initial={"end_date": timezone.localdate()},
+        initial={
+            "end_date": timezone.localdate(),
+            **_suggested(request, Code.ListName.EXIT_REASON, "exit_reason"),
+        },
         running_actions=running,
     )
     outside = []

@@ -142,3 +142,38 @@ def test_running_batch_page_refreshes_itself(db, client_for, administrator, home
     response = client_for(administrator).get(reverse("imports:detail", args=[batch.pk]))
     assert response["Refresh"] == "2"
     assert 'value="4"' in response.content.decode()
+
+
+def test_notice_on_youth_page_timeline_and_att_gora(
+    db, client_for, administrator, coordinator, home, django_capture_on_commit_callbacks, sample_day
+):
+    from tests.youths.imports.conftest import SCHOOL_HEADER, notice
+
+    pnr = valid_personnummer(dt.date(2008, 3, 3))
+    client = client_for(administrator)
+    _post_file(
+        client,
+        csv_bytes([SCHOOL_HEADER, notice(pnr, event="avbrott", program="IMA")]),
+        kind="skolhandelser",
+        capture=django_capture_on_commit_callbacks,
+    )
+    batch = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[batch.pk]))
+    youth = Youth.objects.get()
+    page = client.get(reverse("youths:detail", args=[youth.pk])).content.decode()
+    assert "Skolhändelse: Avbrott" in page
+    assert "Avbrott 2026-11-02: Lekebergsskolan, IMA" in page  # attached to "att utreda"
+    assert reverse("imports:detail", args=[batch.pk]) in page  # the list, for administrators
+    assert "?orsak=introduktionsprogram" in page  # the suggested orsak, one click
+
+    client.force_login(coordinator)
+    page = client.get(reverse("youths:detail", args=[youth.pk])).content.decode()
+    assert "Skolhändelse: Avbrott" in page
+    assert reverse("imports:detail", args=[batch.pk]) not in page
+    todo = client.get(reverse("actions:todo") + "?vy=all").content.decode()
+    assert "Avbrott från Lekebergsskolan" in todo
+    form = client.get(
+        reverse("youths:enrolment_create", args=[youth.pk]) + "?orsak=introduktionsprogram"
+    ).content.decode()
+    assert "selected" in form.split("Avbrott från eller avslutat introduktionsprogram")[0][-200:]
