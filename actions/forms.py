@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from actions.models import Action, FollowUpRules
 from kaa.forms import CodeChoiceField
 from kaa.models import Code
+from youths import rules
 from youths.forms import SaneDateField
 from youths.models import Contact
 
@@ -51,6 +52,17 @@ class ContactForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
+
+    def clean_at(self):
+        # Checked where typed (rules.date_error); the service checks the same and the
+        # youth's birth and enrolment. A few minutes ahead are the service's to judge.
+        at = self.cleaned_data["at"]
+        message = rules.date_error(at.date(), today=timezone.localdate(), future=True)
+        if message is None and at.date() > timezone.localdate():
+            message = _("Kontakten kan inte ligga i framtiden.")
+        if message:
+            raise forms.ValidationError(message)
+        return at
 
 
 class ActionOfferForm(forms.Form):

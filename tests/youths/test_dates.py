@@ -238,3 +238,15 @@ def test_every_page_renders_the_extreme_dates(client_for, coordinator, extreme_y
 def test_the_digest_renders_the_extreme_dates(coordinator, extreme_youth):
     assert send_daily_digests(TODAY.isoformat()) == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_contact_form_refuses_tomorrow_where_typed(
+    client_for, coordinator, youth, entry_reason
+):
+    _enrol(youth, entry_reason)
+    response = client_for(coordinator).post(
+        reverse("actions:contact_create", args=[youth.pk]),
+        {"at": "2026-11-23 09:00", "channel": "sms", "with_whom": "ungdomen", "reached": "0"},
+    )
+    assert "Kontakten kan inte ligga i framtiden." in response.content.decode()
+    assert not youth.contacts.exists()
