@@ -5,7 +5,6 @@ import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -296,19 +295,27 @@ def enrolment_close(request, pk, enrolment_pk):
         running_actions=running,
     )
     outside = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            casework.enrolment_close_with_casework(
-                acting_user=request.user, enrolment=enrolment, **form.cleaned_data
-            )
-        except casework.CaseworkOutsideError as error:
-            outside = error.entries
-            apply_validation_error(form, error)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Inskrivningen är avslutad."))
-            return redirect("youths:detail", pk=youth.pk)
+
+    def refused(error):
+        # A refusal for casework after the end lists the entries, with links.
+        outside.extend(getattr(error, "entries", ()))
+        apply_validation_error(form, error)
+
+    if request.method == "POST":
+        response = submit_once(
+            request,
+            form,
+            lambda data: Done(
+                reverse("youths:detail", args=[youth.pk]),
+                _("Inskrivningen är avslutad."),
+                casework.enrolment_close_with_casework(
+                    acting_user=request.user, enrolment=enrolment, **data
+                ),
+            ),
+            on_error=refused,
+        )
+        if response is not None:
+            return response
     return _form_page(
         request,
         youth=youth,
