@@ -98,6 +98,15 @@ class Action(models.Model):
         ordering = ["-offered_on", "-pk"]
         verbose_name = _("åtgärd")
         verbose_name_plural = _("åtgärder")
+        indexes = [
+            # "Att göra": åtgärder with a follow-up date, and offers that were declined.
+            models.Index(
+                fields=["follow_up_on"],
+                condition=Q(follow_up_on__isnull=False),
+                name="action_follow_up_on",
+            ),
+            models.Index(fields=["youth"], condition=Q(response="nej"), name="action_declined"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from actions import forms, selectors, services
+from actions import forms, services
+from actions import todo as todo_queue
 from actions.models import FollowUpRules
 from kaa.access import Perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record_list
@@ -26,32 +27,75 @@ def _youth(request, pk):
     )
 
 
+TODO_CAP = 10  # rows per section on the overview; "Visa alla" pages through the rest
+TODO_PAGE = 50
+
+
 @login_required
 def todo(request):
     membership = require_perm(request.membership, Perm.VIEW_YOUTHS)
-    default_scope = "mine" if membership.role == Role.COORDINATOR else "all"
-    scope = request.GET.get("vy", default_scope)
-    if scope not in ("mine", "all", "none"):
-        scope = default_scope
+    coordinator = membership.role == Role.COORDINATOR
+    scope = request.GET.get("vy")
+    # A rektor's or administrator's landing page is not the municipality's list of names:
+    # it gives the counts, and a click opens a section.
+    counts_only = scope is None and not coordinator
+    if scope not in todo_queue.SCOPES:
+        scope = "mine" if coordinator else "all"
     today = timezone.localdate()
-    sections = selectors.todo_for(
+    queue = todo_queue.Queue(
         user=request.user, municipality_id=membership.municipality_id, on=today, scope=scope
     )
-    shown = {item.youth.pk for items in sections.values() for item in items}
+    keys = queue.keys()
+    counts = {key: queue.count(key) for key in keys}
+    section = request.GET.get("avsnitt")
+    page_number = 1
+    if section in keys:
+        try:
+            page_number = max(1, int(request.GET.get("sida", "1")))
+        except ValueError:
+            page_number = 1
+        pages = max(1, -(-counts[section] // TODO_PAGE))
+        page_number = min(page_number, pages)
+        shown = [
+            (
+                section,
+                queue.page(section, offset=(page_number - 1) * TODO_PAGE, limit=TODO_PAGE),
+            )
+        ]
+    else:
+        section, pages = None, 1
+        shown = [] if counts_only else [(key, queue.page(key, limit=TODO_CAP)) for key in keys]
+    youth_ids = sorted({item.youth.pk for _key, items in shown for item in items})
     audit_record_list(
         user=request.user,
         municipality_id=membership.municipality_id,
-        youth_ids=sorted(shown),
+        youth_ids=youth_ids,
         context="todo",
     )
     return render(
         request,
         "actions/todo.html",
         {
-            "sections": [(key, selectors.SECTIONS[key], items) for key, items in sections.items()],
+            "counts": [(key, todo_queue.SECTIONS[key], counts[key]) for key in keys],
+            "sections": [
+                {
+                    "key": key,
+                    "label": todo_queue.SECTIONS[key],
+                    "meaning": todo_queue.DATE_MEANING[key],
+                    "items": items,
+                    "count": counts[key],
+                    "more": counts[key] - len(items) if section is None else 0,
+                }
+                for key, items in shown
+                if items
+            ],
+            "section": section,
+            "page_number": page_number,
+            "pages": pages,
             "scope": scope,
             "today": today,
-            "total": sum(len(items) for items in sections.values()),
+            "total": sum(counts.values()),
+            "counts_only": counts_only,
         },
     )
 

@@ -72,3 +72,17 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = redact(self.formatStack(record.stack_info))
         return json.dumps(entry, ensure_ascii=False)
+
+
+class ExpectedRefusalFilter(logging.Filter):
+    """A 403 is the access rules working, not an error: log its one line, no traceback.
+
+    Django's request logger attaches the PermissionDenied exception to the record, so
+    every refused click printed a stack trace that hid real errors in the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -12,7 +12,7 @@ urlpatterns = [
     ),
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-ut/", views.LogoutView.as_view(), name="logout"),
     path("konto/session/", ops.session_status, name="session_status"),
     path("konto/forlang-session/", ops.session_keep_alive, name="session_keep_alive"),
     path("halsa/", ops.health, name="health"),

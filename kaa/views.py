@@ -1,6 +1,7 @@
 """Core pages: start, switching municipality, user administration and code lists."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -207,3 +208,12 @@ def log_review(request):
     return render(
         request, "kaa/log_review.html", {"review": result, "month": start.strftime("%Y-%m")}
     )
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logs out and says so on the login page it returns to."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Du är utloggad."))
+        return response

@@ -325,7 +325,15 @@ class Contact(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("kontakt")
         verbose_name_plural = _("kontakter")
-        indexes = [models.Index(fields=["youth", "at"])]
+        indexes = [
+            models.Index(fields=["youth", "at"]),
+            # "Att göra": the few contacts that plan a next follow-up.
+            models.Index(
+                fields=["next_follow_up"],
+                condition=Q(next_follow_up__isnull=False),
+                name="contact_next_follow_up",
+            ),
+        ]
         constraints = [
             # From rules.EARLIEST_DATE at midnight in Sweden (CET, UTC+1 in January). A
             # time before year 1 in UTC cannot even be read back by the driver, and one in

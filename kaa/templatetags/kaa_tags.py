@@ -38,3 +38,11 @@ def form_token(context) -> str:
     return format_html(
         '<input type="hidden" name="{}" value="{}">', TOKEN_FIELD, token_for(context["request"])
     )
+
+
+@register.filter
+def timeuntil_days(day, today) -> int:
+    """Whole days from `today` until `day` (0 when it has passed)."""
+    if not day or not today:
+        return 0
+    return max(0, (day - today).days)

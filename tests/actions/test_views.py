@@ -47,8 +47,13 @@ class TestTodoPage:
         html = client_for(outsider).get(reverse("actions:todo"), {"vy": "all"}).content.decode()
         assert "Ekdahl" not in html and "Inget att göra i dag." in html
 
-    def test_rektor_reads_all(self, client_for, rektor, enrolled):
-        html = client_for(rektor).get(reverse("actions:todo")).content.decode()
+    def test_rektor_lands_on_counts_and_reads_all(self, client_for, rektor, enrolled):
+        client = client_for(rektor)
+        html = client.get(reverse("actions:todo")).content.decode()
+        # The landing page is counts, not the municipality's list of names.
+        assert "Ekdahl" not in html and "Inte nådda på länge" in html
+        assert not AuditEvent.objects.filter(action=AuditAction.YOUTH_LIST).exists()
+        html = client.get(reverse("actions:todo"), {"vy": "all"}).content.decode()
         assert "Ekdahl, Iris" in html
 
     def test_query_count_is_constant(
@@ -62,8 +67,14 @@ class TestTodoPage:
                 youth=youth, start_date=dt.date(2026, 9, 1), entry_reason=entry_reason
             )
         client = client_for(coordinator)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(20):
             response = client.get(reverse("actions:todo"))
+        html = response.content.decode()
+        # Capped per section, most overdue first, with a link to the rest.
+        assert html.count("Many, U") == 10 and "Visa alla 30" in html
+        assert AuditEvent.objects.filter(action=AuditAction.YOUTH_LIST).count() == 10
+        with django_assert_max_num_queries(20):
+            response = client.get(reverse("actions:todo"), {"avsnitt": "unreached"})
         assert response.content.decode().count("Many, U") == 30
 
 

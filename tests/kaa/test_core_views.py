@@ -33,7 +33,9 @@ class TestLogin:
     def test_logout_is_post_only_and_audited(self, client_for, coordinator):
         client = client_for(coordinator)
         assert client.get(reverse("logout")).status_code == 405
-        assert client.post(reverse("logout")).status_code == 302
+        response = client.post(reverse("logout"), follow=True)
+        assert response.redirect_chain[0][1] == 302
+        assert "Du är utloggad." in response.content.decode()
         assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, user=coordinator).exists()
 
     def test_user_without_membership_sees_explanation(self, client_for, django_user_model):

@@ -25,6 +25,7 @@ from kaa.bulk import bulk_insert
 from kaa.models import Code, Membership, Municipality, Role
 from youths import personnummer
 from youths.models import TARGET_GROUP_AGE_LIMIT, Enrolment, Guardian, Verification, Youth
+from youths.rules import skolplikt_end
 
 FIRST_NAMES = [
     "Alva",
@@ -105,16 +106,6 @@ HISTORY_DAYS = 2 * 365
 
 def demo_password(stem: str, code: str) -> str:
     return f"demo-{stem}-{code}-KAA"
-
-
-def skolplikt_end(birth: dt.date, *, municipality=None) -> dt.date:
-    """The last day of skolplikt: the rule module's when it exists, else 30 June of the
-    year the youth turns 16 (skollagen 7 kap. 12 §, end of the spring term)."""
-    try:
-        from youths.rules import skolplikt_end as rule
-    except ImportError:
-        return dt.date(birth.year + 16, 6, 30)
-    return rule(birth, municipality=municipality)
 
 
 class SeededYouth:
