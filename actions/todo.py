@@ -18,6 +18,8 @@ The rules (per municipality numbers in FollowUpRules):
 - turns_20: in the group and the 20th birthday within the reminder window.
 - after_exit: when the municipality follows up after exit, youths who left for one of the
   followed-up reasons within the window and were not contacted since, or are due again.
+- occupation_unknown: an åtgärd that the 20th-birthday job ended with sysselsättning
+  "Okänd", for the coordinator to complete.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +49,7 @@ from django.utils.translation import gettext_lazy as _
 from actions.models import Action, FollowUpRules
 from kaa.access import youths_visible_to
 from youths.models import Contact, Enrolment, Verification
+from youths.rules import add_days
 
 SECTIONS = {
     "follow_up": _("Uppföljningar som ska göras"),
@@ -54,6 +58,7 @@ SECTIONS = {
     "verify": _("Att utreda"),
     "turns_20": _("Fyller 20 år snart: avslutsbrev och överlämning"),
     "after_exit": _("Uppföljning efter att ha lämnat målgruppen"),
+    "occupation_unknown": _("Avslutade åtgärder med okänd sysselsättning: komplettera"),
 }
 # What the date column means in each section.
 DATE_MEANING = {
@@ -63,6 +68,7 @@ DATE_MEANING = {
     "verify": _("Utreds sedan"),
     "turns_20": _("Fyller 20"),
     "after_exit": _("Lämnade målgruppen"),
+    "occupation_unknown": _("Åtgärden avslutades"),
 }
 SCOPES = ("mine", "all", "none")
 
@@ -123,7 +129,12 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def _plus(expression, days: int):
-    return ExpressionWrapper(F(expression) + dt.timedelta(days=days), output_field=DateField())
+    """`expression` + `days` in SQL, held within year 9999 as rules.add_days does."""
+    return Least(
+        ExpressionWrapper(F(expression) + dt.timedelta(days=days), output_field=DateField()),
+        Value(dt.date.max),
+        output_field=DateField(),
+    )
 
 
 def _contact_days():
@@ -256,6 +267,16 @@ def section_queryset(key: str, *, base, on: dt.date, rules: FollowUpRules):
         return _in_group(base.filter(turns_20_on__lte=window), on).annotate(
             due=F("turns_20_on"), shown=F("turns_20_on")
         )
+    if key == "occupation_unknown":
+        # Åtgärder the nightly 20th-birthday job ended with sysselsättning "Okänd".
+        unknown = Action.objects.filter(
+            youth=OuterRef("pk"), end_date__isnull=False, occupation_after__key="okand"
+        )
+        return (
+            base.filter(_any_of(unknown))
+            .annotate(due=Subquery(unknown.order_by("end_date").values("end_date")[:1]))
+            .annotate(shown=F("due"))
+        )
     if key == "after_exit":
         if not rules.follow_up_after_exit:
             return base.none().annotate(due=F("turns_20_on"), shown=F("turns_20_on"))
@@ -305,7 +326,7 @@ def _items(key: str, youths, *, on: dt.date, rules: FollowUpRules) -> list[TodoI
         due = youth.due
         if key == "after_exit":
             # Shown due: the exit day, or N days after the latest contact, at most today.
-            due = max(youth.last_exit, min(due + dt.timedelta(days=rules.unreached_days), on))
+            due = max(youth.last_exit, min(add_days(due, rules.unreached_days), on))
         if isinstance(due, dt.datetime):
             due = due.date()
         items.append(TodoItem(youth=youth, due=due, reason=key, shown=youth.shown, today=on))

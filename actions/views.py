@@ -64,7 +64,11 @@ def todo(request):
         ]
     else:
         section, pages = None, 1
-        shown = [] if counts_only else [(key, queue.page(key, limit=TODO_CAP)) for key in keys]
+        shown = (
+            []
+            if counts_only
+            else [(key, queue.page(key, limit=TODO_CAP)) for key in keys if counts[key]]
+        )
     youth_ids = sorted({item.youth.pk for _key, items in shown for item in items})
     audit_record_list(
         user=request.user,

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('kaa', '0005_municipality_spring_term_end'),
-        ('youths', '0003_register_integrity'),
+        ('youths', '0004_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
