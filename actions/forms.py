@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from actions.models import Action, FollowUpRules
 from kaa.forms import CodeChoiceField
 from kaa.models import Code
+from kaa.versioning import VersionedFormMixin
 from youths import rules
 from youths.forms import SaneDateField
 from youths.models import Contact
@@ -121,7 +122,7 @@ class ActionFollowUpForm(forms.Form):
     follow_up_on = SaneDateField(future=True, label=_("Uppföljning/utvärdering"), required=False)
 
 
-class PlanForm(forms.Form):
+class PlanForm(VersionedFormMixin, forms.Form):
     goal = forms.CharField(
         label=_("Mål med insatserna"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -145,7 +146,7 @@ class ConsentWithdrawForm(forms.Form):
     on = SaneDateField(label=_("Återkallat"), initial=timezone.localdate)
 
 
-class FollowUpRulesForm(forms.ModelForm):
+class FollowUpRulesForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUpRules
         fields = [

@@ -36,6 +36,8 @@ class FollowUpRules(models.Model):
         _("Uppföljning efter att ungdomen lämnat målgruppen (dagar)"), default=183
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every save (kaa/versioning.py); 0 until the municipality's first save.
+    version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("uppföljningsregler")

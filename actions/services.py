@@ -17,6 +17,7 @@ from actions.models import Action, Consent, FollowUpRules, PlanRevision
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality
+from kaa.versioning import EditBase, resolve_edit
 from youths import rules
 from youths import services as youth_services
 from youths.models import Contact, Enrolment, Youth
@@ -382,19 +383,36 @@ def action_set_follow_up(
 
 
 @transaction.atomic
-def plan_revise(*, acting_user, youth: Youth, goal: str, steps: str = "") -> PlanRevision:
-    """A new revision of the individual plan; earlier revisions are kept."""
+def plan_revise(
+    *,
+    acting_user,
+    youth: Youth,
+    goal: str,
+    steps: str = "",
+    based_on: EditBase | None = None,
+) -> PlanRevision:
+    """A new revision of the individual plan; earlier revisions are kept.
+
+    The plan's version is the id of its newest revision: a form based on an older one is
+    refused (StaleEdit) when the colleague's plan differs from it, so a later save never
+    silently replaces a revision its author did not see."""
     _require_change(acting_user, youth)
-    # Locked, so that two saves at once cannot both pass the "unchanged" check below.
+    # Locked, so that two saves at once cannot both pass the checks below.
     youth = lock_youth(youth)
     if not goal.strip():
         raise ValidationError({"goal": _("Ange målet med insatserna.")})
     current = youth.plan_revisions.first()
-    if current is not None and current.goal == goal.strip() and current.steps == steps.strip():
-        raise ValidationError(_("Planeringen är oförändrad."))
-    revision = PlanRevision.objects.create(
-        youth=youth, goal=goal.strip(), steps=steps.strip(), created_by=acting_user
+    saved = {"goal": current.goal, "steps": current.steps} if current else {"goal": "", "steps": ""}
+    write = resolve_edit(
+        version=current.pk if current else 0,
+        current=saved,
+        mine={"goal": goal.strip(), "steps": steps.strip()},
+        based_on=based_on,
     )
+    new = {**saved, **write}
+    if current is not None and new == saved:
+        raise ValidationError(_("Planeringen är oförändrad."))
+    revision = PlanRevision.objects.create(youth=youth, created_by=acting_user, **new)
     _audit(acting_user, youth, AuditAction.PLAN_REVISE, revision)
     return revision
 
@@ -460,15 +478,25 @@ def consent_withdraw(
 
 
 @transaction.atomic
-def follow_up_rules_update(*, acting_user, municipality: Municipality, **values) -> FollowUpRules:
+def follow_up_rules_update(
+    *, acting_user, municipality: Municipality, based_on: EditBase | None = None, **values
+) -> FollowUpRules:
     if not has_perm(membership_in(acting_user, municipality.pk), Perm.MANAGE_USERS):
         raise PermissionDenied
     rules, _created = FollowUpRules.objects.select_for_update().get_or_create(
         municipality=municipality
     )
-    changed = sorted(name for name, value in values.items() if getattr(rules, name) != value)
+    write = resolve_edit(
+        version=rules.version,
+        current={name: getattr(rules, name) for name in values},
+        mine=values,
+        based_on=based_on,
+    )
+    changed = sorted(write)
     for name in changed:
         setattr(rules, name, values[name])
+    if changed:
+        rules.version += 1
     rules.save()
     audit_record(
         user=acting_user,

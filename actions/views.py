@@ -15,6 +15,7 @@ from kaa.access import Perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record_list
 from kaa.idempotency import Done, submit_once
 from kaa.models import Role
+from kaa.versioning import split_base
 from youths.formpage import youth_form_page
 
 
@@ -202,14 +203,26 @@ def plan_revise(request, pk):
     youth = _youth(request, pk)
     current = youth.plan_revisions.first()
     initial = {"goal": current.goal, "steps": current.steps} if current else {}
-    form = forms.PlanForm(request.POST or None, initial=initial)
+    form = forms.PlanForm(
+        request.POST or None,
+        initial=initial,
+        # The plan's version is the revision the form is based on.
+        edit_base=(current.pk if current else 0, {"goal": "", "steps": "", **initial}),
+    )
+
+    def revise(**data):
+        based_on, values = split_base(data)
+        return services.plan_revise(
+            acting_user=request.user, youth=youth, based_on=based_on, **values
+        )
+
     return youth_form_page(
         request,
         youth=youth,
         form=form,
         title=_("Individuell planering"),
         submit=_("Spara ny version"),
-        service=lambda **data: services.plan_revise(acting_user=request.user, youth=youth, **data),
+        service=revise,
         success=_("Planeringen är sparad. Tidigare versioner finns kvar."),
     )
 
@@ -256,19 +269,27 @@ def consent_withdraw(request, pk, consent_pk):
 def follow_up_rules(request):
     membership = require_perm(request.membership, Perm.MANAGE_USERS)
     rules = FollowUpRules.for_municipality(membership.municipality_id)
-    form = forms.FollowUpRulesForm(request.POST or None, instance=rules)
-    if request.method == "POST":
-        response = submit_once(
-            request,
-            form,
-            lambda data: Done(
-                reverse("actions:rules"),
-                _("Uppföljningsreglerna är sparade."),
-                services.follow_up_rules_update(
-                    acting_user=request.user, municipality=membership.municipality, **data
-                ),
-            ),
+    form = forms.FollowUpRulesForm(
+        request.POST or None,
+        instance=rules,
+        edit_base=(
+            rules.version,
+            {name: getattr(rules, name) for name in forms.FollowUpRulesForm.Meta.fields},
+        ),
+    )
+
+    def save(data) -> Done:
+        based_on, values = split_base(data)
+        saved = services.follow_up_rules_update(
+            acting_user=request.user,
+            municipality=membership.municipality,
+            based_on=based_on,
+            **values,
         )
+        return Done(reverse("actions:rules"), _("Uppföljningsreglerna är sparade."), saved)
+
+    if request.method == "POST":
+        response = submit_once(request, form, save)
         if response is not None:
             return response
     return render(

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import Code, Role
+from kaa.versioning import VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -113,5 +114,5 @@ class MembershipAddForm(forms.Form):
         return email
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(VersionedFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)

@@ -117,7 +117,11 @@ def submit_once(
     except _AlreadySubmitted:
         return _replay(request, token) or redirect("home")
     except ValidationError as error:
-        (on_error or (lambda e: apply_validation_error(form, e)))(error)
+        handler = on_error or getattr(form, "show_error", None)
+        if handler is None:
+            apply_validation_error(form, error)
+        else:
+            handler(error)
         return None
     if done.message:
         messages.success(request, done.message)

@@ -75,6 +75,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped on every change of the role (kaa/versioning.py).
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("medlemskap")

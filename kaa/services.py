@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Membership, Municipality, Role
+from kaa.versioning import EditBase, resolve_edit
 
 
 def _require_admin(acting_user, municipality_id: int) -> None:
@@ -122,18 +123,27 @@ def _last_admin(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_set_role(*, acting_user, membership: Membership, role: str) -> Membership:
+def membership_set_role(
+    *, acting_user, membership: Membership, role: str, based_on: EditBase | None = None
+) -> Membership:
     _require_admin(acting_user, membership.municipality_id)
     membership = _lock_for_change(membership)
     # Checked again under the lock: the acting administrator may just have been demoted.
     _require_admin(acting_user, membership.municipality_id)
-    if membership.role == role:
+    write = resolve_edit(
+        version=membership.version,
+        current={"role": membership.role},
+        mine={"role": role},
+        based_on=based_on,
+    )
+    if not write:
         return membership
     if _last_admin(membership):
         raise ValidationError(_("Kommunen måste ha minst en administratör."))
     previous = membership.role
     membership.role = role
-    membership.save(update_fields=["role"])
+    membership.version += 1
+    membership.save(update_fields=["role", "version"])
     audit_record(
         user=acting_user,
         municipality_id=membership.municipality_id,

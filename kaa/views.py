@@ -18,6 +18,7 @@ from kaa.forms import MembershipAddForm, MembershipRoleForm, UserCreateForm
 from kaa.idempotency import Done, submit_once
 from kaa.middleware import SESSION_KEY
 from kaa.models import AuditAction, Code, CodeListVersion, Membership
+from kaa.versioning import BASE_FIELD
 
 
 @login_required
@@ -137,7 +138,11 @@ def _member(request, pk) -> Membership:
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk):
     member = _member(request, pk)
-    form = MembershipRoleForm(request.POST or None, initial={"role": member.role})
+    form = MembershipRoleForm(
+        request.POST or None,
+        initial={"role": member.role},
+        edit_base=(member.version, {"role": member.role}),
+    )
     if request.method == "POST":
         response = submit_once(
             request,
@@ -146,7 +151,10 @@ def membership_edit(request, pk):
                 reverse("user_list"),
                 _("Rollen är ändrad."),
                 services.membership_set_role(
-                    acting_user=request.user, membership=member, role=data["role"]
+                    acting_user=request.user,
+                    membership=member,
+                    role=data["role"],
+                    based_on=data.get(BASE_FIELD),
                 ),
             ),
         )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import CodeChoiceField, IsoDateField
 from kaa.models import Code
+from kaa.versioning import VersionedFormMixin
 from youths import personnummer, rules
 from youths.models import Verification, Youth
 from youths.querysets import Status
@@ -112,7 +113,7 @@ class YouthRegisterForm(YouthFieldsMixin, forms.ModelForm):
         return data
 
 
-class YouthEditForm(YouthFieldsMixin, forms.ModelForm):
+class YouthEditForm(VersionedFormMixin, YouthFieldsMixin, forms.ModelForm):
     class Meta:
         model = Youth
         fields = list(YOUTH_FIELDS)

@@ -52,6 +52,10 @@ class Youth(models.Model):
     )
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    # Bumped on every change of the youth's own fields (by bulk writers too, with
+    # F("version") + 1), so an edit form based on an older version is refused instead of
+    # silently reverting a colleague's change (kaa/versioning.py).
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     objects = YouthQuerySet.as_manager()
 

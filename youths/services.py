@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality, Role
+from kaa.versioning import EditBase, resolve_edit
 from youths import personnummer, rules
 from youths.models import Enrolment, Guardian, Verification, Youth
 
@@ -116,18 +117,30 @@ def youth_register(
 
 
 @transaction.atomic
-def youth_update(*, acting_user, youth: Youth, **changes) -> Youth:
+def youth_update(
+    *, acting_user, youth: Youth, based_on: EditBase | None = None, **changes
+) -> Youth:
+    """Save the fields the user changed. With `based_on` (the version and values the form
+    showed) a form older than the saved record is refused with StaleEdit when a colleague's
+    values differ from it, and an untouched field never reverts a colleague's change."""
     _require_change(acting_user, youth.municipality_id)
     unknown = set(changes) - set(YOUTH_FIELDS)
     if unknown:
         raise TypeError(f"Unknown youth fields: {sorted(unknown)}")
     youth = lock_youth(youth)
-    changed = sorted(name for name, value in changes.items() if getattr(youth, name) != value)
+    write = resolve_edit(
+        version=youth.version,
+        current={name: getattr(youth, name) for name in changes},
+        mine=changes,
+        based_on=based_on,
+    )
+    changed = sorted(write)
     if not changed:
         return youth
     for name in changed:
         setattr(youth, name, changes[name])
-    youth.save(update_fields=[*changed, "updated_at"])
+    youth.version += 1
+    youth.save(update_fields=[*changed, "version", "updated_at"])
     # The trail names the fields that changed, never their values (personal data).
     audit_record(
         user=acting_user,
@@ -150,7 +163,8 @@ def youth_assign(*, acting_user, youth: Youth, assignee) -> Youth:
     if previous_id == new_id:
         return youth
     youth.assigned_to = assignee
-    youth.save(update_fields=["assigned_to", "updated_at"])
+    youth.version += 1
+    youth.save(update_fields=["assigned_to", "version", "updated_at"])
     audit_record(
         user=acting_user,
         municipality_id=youth.municipality_id,

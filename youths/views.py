@@ -19,6 +19,7 @@ from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
 from kaa.idempotency import Done, submit_once
 from kaa.models import AuditAction, AuditEvent, Code, Role
+from kaa.versioning import split_base
 from youths import selectors, services
 from youths.formpage import youth_form_page, youth_page_read
 from youths.forms import (
@@ -33,6 +34,7 @@ from youths.forms import (
     YouthRegisterForm,
 )
 from youths.search import search_recall, search_remember
+from youths.services import YOUTH_FIELDS
 
 
 def _municipality_id(request):
@@ -210,17 +212,23 @@ def youth_edit(request, pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
     # The form validates on a copy: a ModelForm writes into its instance while validating,
     # and the service must see what changed.
-    form = YouthEditForm(request.POST or None, instance=copy.copy(youth))
-    if request.method == "POST":
-        response = submit_once(
-            request,
-            form,
-            lambda data: Done(
-                reverse("youths:detail", args=[youth.pk]),
-                _("Uppgifterna är sparade."),
-                services.youth_update(acting_user=request.user, youth=youth, **data),
-            ),
+    form = YouthEditForm(
+        request.POST or None,
+        instance=copy.copy(youth),
+        edit_base=(youth.version, {name: getattr(youth, name) for name in YOUTH_FIELDS}),
+    )
+
+    def save(data) -> Done:
+        based_on, changes = split_base(data)
+        youth_saved = services.youth_update(
+            acting_user=request.user, youth=youth, based_on=based_on, **changes
         )
+        return Done(
+            reverse("youths:detail", args=[youth.pk]), _("Uppgifterna är sparade."), youth_saved
+        )
+
+    if request.method == "POST":
+        response = submit_once(request, form, save)
         if response is not None:
             return response
     return _form_page(
