@@ -10,7 +10,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast, Mod, Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,23 @@ from youths import personnummer, rules
 from youths.querysets import EnrolmentQuerySet, YouthQuerySet
 
 TARGET_GROUP_AGE_LIMIT = rules.TARGET_GROUP_AGE_LIMIT
+
+
+def _luhn_holds(field: str):
+    """Luhn over the last ten of twelve digits, in SQL: digits in even places count
+    double, less 9 when doubled past 9 (2d - 9 * (d / 5) in integer arithmetic)."""
+    total = None
+    for index in range(10):
+        digit = Cast(Substr(field, 3 + index, 1), models.IntegerField())
+        term = digit * 2 - (digit / 5) * 9 if index % 2 == 0 else digit
+        total = term if total is None else total + term
+    # CASE keeps PostgreSQL from casting a non-digit (an error, not a check violation);
+    # the shape itself is youth_personnummer_ascii_digits' to refuse.
+    return Case(
+        When(Q(**{f"{field}__regex": r"^[0-9]{12}$"}), then=Exact(Mod(total, 10), 0)),
+        default=Value(True),
+        output_field=models.BooleanField(),
+    )
 
 
 class Youth(models.Model):
@@ -78,6 +97,9 @@ class Youth(models.Model):
                 condition=Q(birth_date__gte=dt.date(personnummer.EARLIEST_BIRTH_YEAR, 1, 1)),
                 name="youth_birth_date_sane",
             ),
+            # The check digit too, so that no path (a bulk import, a shell) stores a
+            # number Youth.save would refuse.
+            models.CheckConstraint(condition=_luhn_holds("personnummer"), name="youth_luhn"),
         ]
         indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
 

@@ -175,7 +175,9 @@ def test_youth_save_refuses_an_invalid_number(home, number):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("number", ["２００８０１０１４５６４", "201509160006", "20080101456X"])
+@pytest.mark.parametrize(
+    "number", ["２００８０１０１４５６４", "201509160006", "20080101456X", "200801014565"]
+)
 def test_the_database_refuses_what_bypasses_save(home, number):
     # bulk_create does not call save(): the check constraint holds the shape.
     with pytest.raises(IntegrityError), transaction.atomic():
