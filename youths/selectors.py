@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from actions.selectors import timeline
 from kaa.access import youths_visible_to
 from kaa.models import Role
 from youths import rules
@@ -71,6 +70,9 @@ def youth_list(
 
 def youth_detail(youth, *, on: dt.date) -> dict:
     """What the youth page shows besides the youth itself (a fixed number of queries)."""
+    # The casework app sits above this one (kaa <- youths <- actions).
+    from actions.selectors import timeline
+
     enrolments = list(youth.enrolments.select_related("entry_reason", "exit_reason", "created_by"))
     verifications = list(youth.verifications.all())
     current = rules.enrolment_for(enrolments, on, turns_20=youth.turns_20_on)

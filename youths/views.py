@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actions.forms import ContactForm
 from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
 from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
@@ -173,6 +172,13 @@ def youth_create(request):
     return render(request, "youths/youth_register.html", {"form": form})
 
 
+def _contact_form():
+    # The casework app sits above this one (kaa <- youths <- actions).
+    from actions.forms import ContactForm
+
+    return ContactForm()
+
+
 @login_required
 def youth_detail(request, pk):
     youth = _youth(request, pk, record_read=True)
@@ -185,7 +191,7 @@ def youth_detail(request, pk):
             "today": today,
             "can_change": can_change,
             "can_view_access_log": has_perm(request.membership, Perm.VIEW_ACCESS_LOG),
-            "contact_form": ContactForm() if can_change else None,
+            "contact_form": _contact_form() if can_change else None,
             "assign_form": AssignForm(
                 assignable=selectors.assignable_users(youth.municipality_id),
                 initial={"assignee": youth.assigned_to_id},

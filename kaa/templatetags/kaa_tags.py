@@ -1,7 +1,6 @@
 from django import template
 
 from kaa.forms import CodeChoiceField
-from youths.personnummer import format_digits
 
 register = template.Library()
 
@@ -9,6 +8,8 @@ register = template.Library()
 @register.filter
 def pnr(digits: str) -> str:
     """12 stored digits shown as YYYYMMDD-NNNN."""
+    from youths.personnummer import format_digits  # kaa sits below youths
+
     return format_digits(digits or "")
 
 
