@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +21,10 @@ class User(AbstractUser):
                 fields=["employee_id"],
                 condition=~Q(employee_id=""),
                 name="user_employee_id_unique",
-            )
+            ),
+            # The form refuses "Anna" when "anna" exists; this holds when both are
+            # created at the same moment.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
 
     def display_name(self) -> str:

@@ -53,7 +53,7 @@ def user_create(
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        if get_user_model().objects.filter(username=username).exists():
+        if get_user_model().objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("Användarnamnet finns redan.")}) from None
         raise ValidationError(
             {"employee_id": _("Anställnings-id:t används redan av en annan användare.")}

@@ -394,8 +394,10 @@ def guardian_add(request, pk):
 @require_POST
 def guardian_remove(request, pk, guardian_pk):
     youth = _youth(request, pk, perm=Perm.CHANGE_YOUTHS)
-    guardian = get_object_or_404(youth.guardians, pk=guardian_pk)
-    services.guardian_remove(acting_user=request.user, guardian=guardian)
+    guardian = youth.guardians.filter(pk=guardian_pk).first()
+    # Already gone (a double-click on "Ta bort"): the result the user asked for.
+    if guardian is not None:
+        services.guardian_remove(acting_user=request.user, guardian=guardian)
     messages.success(request, _("Vårdnadshavaren är borttagen."))
     return redirect("youths:detail", pk=youth.pk)
 

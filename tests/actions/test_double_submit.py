@@ -202,3 +202,16 @@ def test_used_tokens_are_purged_after_a_week(coordinator):
     recent = FormSubmission.objects.create(user=coordinator, token=uuid.uuid4(), redirect_to="/")
     assert purge_form_submissions() == 1
     assert list(FormSubmission.objects.all()) == [recent]
+
+
+def test_double_click_on_remove_guardian_removes_once(client, coordinator, make_youth):
+    youth = make_youth(birth=dt.date(2011, 2, 3))
+    guardian = Guardian.objects.create(youth=youth, name="Vera Vårdnadshavare")
+    url = reverse("youths:guardian_remove", args=[youth.pk, guardian.pk])
+    client.force_login(coordinator)
+    first = client.post(url)
+    second = client.post(url)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert not Guardian.objects.filter(youth=youth).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.GUARDIAN_CHANGE).count() == 1

@@ -77,3 +77,24 @@ def test_same_member_added_at_once_gives_one_membership(home, administrator, oth
     assert all(isinstance(e, ValidationError) for e in errors), errors
     assert len(errors) == 3
     assert Membership.objects.filter(user=newcomer, municipality=home).count() == 1
+
+
+def test_usernames_differing_only_in_case_created_at_once_give_one_user(home, administrator):
+    names = ["Nils.Holm", "nils.holm", "NILS.HOLM"]
+
+    def create(index):
+        return services.user_create(
+            acting_user=administrator,
+            municipality=home,
+            username=names[index],
+            first_name="Nils",
+            last_name="Holm",
+            email=f"nils{index}@example.invalid",
+            role=Role.COORDINATOR,
+        )
+
+    results = run_concurrently(3, create)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(e, ValidationError) for e in errors), errors
+    assert len(errors) == 2
+    assert get_user_model().objects.filter(username__iexact="nils.holm").count() == 1
