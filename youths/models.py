@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast, Mod, Substr
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +40,11 @@ def _luhn_holds(field: str):
     )
 
 
+class Sex(models.TextChoices):
+    FEMALE = "K", _("Kvinna")
+    MALE = "M", _("Man")
+
+
 class Youth(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="youths", verbose_name=_("kommun")
@@ -49,6 +54,17 @@ class Youth(models.Model):
     # that age filters run in SQL; not a status flag that can drift.
     birth_date = models.DateField(_("födelsedatum"), editable=False)
     turns_20_on = models.DateField(_("fyller 20 år"), editable=False, db_index=True)
+    # Kön as Skatteverket and SCB read it: the 11th of the 12 digits is even for women.
+    # PostgreSQL computes it from the stored number, so no writer (form, import, bulk
+    # load) can leave it out of step, and the statistics group by it in SQL.
+    sex = models.GeneratedField(
+        expression=Case(
+            When(In(Substr("personnummer", 11, 1), ["0", "2", "4", "6", "8"]), then=Value("K")),
+            default=Value("M"),
+        ),
+        output_field=models.CharField(_("kön"), max_length=1, choices=Sex.choices),
+        db_persist=True,
+    )
     first_name = models.CharField(_("förnamn"), max_length=100)
     last_name = models.CharField(_("efternamn"), max_length=100)
     street_address = models.CharField(_("utdelningsadress"), max_length=200, blank=True)
@@ -101,7 +117,11 @@ class Youth(models.Model):
             # number Youth.save would refuse.
             models.CheckConstraint(condition=_luhn_holds("personnummer"), name="youth_luhn"),
         ]
-        indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["municipality", "last_name", "first_name"]),
+            # The statistics count a municipality's youths under 20 on a day.
+            models.Index(fields=["municipality", "turns_20_on"], name="youth_muni_turns_20"),
+        ]
 
     def __str__(self) -> str:
         # Never used in logs: names and personnummer stay out of them.

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from kaa.access import youths_visible_to
 from kaa.models import Role
 from youths import rules
+from youths.figures import FigureFilter, Period
 from youths.models import Verification
 from youths.querysets import Status, in_target_group_q
 
@@ -36,11 +37,14 @@ def youth_list(
     status: str = "",
     coordinator: str = "",
     age: int | None = None,
+    figure: FigureFilter | None = None,
+    figure_period: Period | None = None,
 ) -> QuerySet:
     """The caseload list with its filters.
 
     `coordinator`: "" or "mine" (the user's caseload), "all", "none" (unassigned) or a
-    user id. `status`: one of Status or "" for all.
+    user id. `status`: one of Status or "" for all. `figure`: the youths behind one figure
+    of the overview on `figure_period`.
     """
     queryset = youths_visible_to(user, municipality=municipality_id).for_list_page(on=on)
     queryset = queryset.search(text, today=on)
@@ -65,6 +69,8 @@ def youth_list(
         queryset = queryset.filter(assigned_to_id=int(coordinator))
     if age is not None:
         queryset = queryset.aged(on=on, minimum=age, maximum=age)
+    if figure is not None:
+        queryset = figure.apply(queryset, figure_period)
     return queryset.order_by("last_name", "first_name", "personnummer")
 
 

@@ -20,6 +20,7 @@ from kaa.idempotency import Done, submit_once
 from kaa.models import AuditAction, AuditEvent, Code, Role
 from kaa.versioning import split_base
 from youths import selectors, services
+from youths.figures import FIGURE_PARAMS, FigureFilter
 from youths.formpage import youth_form_page, youth_page_read
 from youths.forms import (
     AssignForm,
@@ -100,6 +101,10 @@ def youth_search(request):
     for key in ("status", "coordinator", "age"):
         if filters.get(key) not in ("", None):
             query[key] = str(filters[key])
+    # A drill-down from the overview stays while searching within it.
+    for key in FIGURE_PARAMS:
+        if request.POST.get(key):
+            query[key] = request.POST[key]
     text = filters.get("q", "").strip()
     if text:
         matches = list(_filtered(request, membership, filters).values_list("pk", flat=True)[:2])
@@ -110,8 +115,15 @@ def youth_search(request):
     return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
+def _figure(request):
+    """A drill-down from the overview: the youths behind one figure (see youths/figures.py)."""
+    figure = FigureFilter.from_query(request.GET if request.method == "GET" else request.POST)
+    return figure, (figure.period(today=timezone.localdate()) if figure else None)
+
+
 def _filtered(request, membership, filters):
     default_coordinator = _default_coordinator(membership)
+    figure, figure_period = _figure(request)
     return selectors.youth_list(
         user=request.user,
         municipality_id=membership.municipality_id,
@@ -120,10 +132,13 @@ def _filtered(request, membership, filters):
         status=filters.get("status", ""),
         coordinator=filters.get("coordinator") or default_coordinator,
         age=filters.get("age"),
+        figure=figure,
+        figure_period=figure_period,
     )
 
 
 def _youth_list_page(request, membership, *, form, filters, query_string):
+    figure, figure_period = _figure(request)
     queryset = _filtered(request, membership, filters)
     page = Paginator(queryset, settings.KAA_PAGE_SIZE).get_page(request.GET.get("page"))
     youths = list(page.object_list)
@@ -142,6 +157,11 @@ def _youth_list_page(request, membership, *, form, filters, query_string):
             "youths": youths,
             "today": timezone.localdate(),
             "query_string": query_string,
+            "figure": figure,
+            "figure_period": figure_period,
+            "figure_params": [
+                (key, request.GET[key]) for key in FIGURE_PARAMS if figure and request.GET.get(key)
+            ],
             "is_mine": (filters.get("coordinator") or _default_coordinator(membership)) == "mine",
         },
     )

@@ -65,7 +65,8 @@ def _youth_defaults() -> list[tuple[str, object]]:
     field added to Youth (e.g. a version counter) gets its default in the bulk insert."""
     out = []
     for field in Youth._meta.concrete_fields:
-        if field.name in _OWN:
+        # A generated column (sex) is computed by the database and never written.
+        if field.name in _OWN or field.generated:
             continue
         if field.default is not NOT_PROVIDED:
             value = field.default() if callable(field.default) else field.default

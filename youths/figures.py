@@ -1,0 +1,326 @@
+"""The figures of the overview (Översikt), each defined once as an expression on youths.
+
+The dashboard counts them with a few aggregate queries and the youth list shows the
+youths behind one of them (`?figur=…`), both through the expressions below, so a list
+holds exactly the youths its figure counted. "In the target group on D" is
+`Youth.objects.in_target_group(on=D)` and nothing else.
+
+A figure is read on a day `on` within a period (the half-year up to `on`): contacts,
+ended åtgärder and follow-ups are counted from `period.start` up to and including `on`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from youths.querysets import _years_before
+
+# Sysselsättning codes are grouped by their stable key (codes may be renumbered).
+OUTCOME_CATEGORIES = {
+    "studier": _("Studier"),
+    "arbete": _("Arbete"),
+    "annat": _("Annat"),
+    "okand": _("Okänd"),
+}
+UNKNOWN_KEY = "okand"
+VERIFICATION_OVERDUE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` up to and including `on` (the figures' day)."""
+
+    start: dt.date
+    on: dt.date
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return _local_midnight(self.start)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """The first moment after `on` (contacts are datetimes)."""
+        return _local_midnight(self.on + dt.timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        return half_year_label(self.start)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def half_year_start(day: dt.date) -> dt.date:
+    """Halvår as SCB counts them: H1 1 January–30 June, H2 1 July–31 December."""
+    return dt.date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def half_year_end(start: dt.date) -> dt.date:
+    return dt.date(start.year, 6, 30) if start.month == 1 else dt.date(start.year, 12, 31)
+
+
+def half_year_label(start: dt.date) -> str:
+    return f"{start.year} H{1 if start.month <= 6 else 2}"
+
+
+def parse_half_year(text: str) -> dt.date | None:
+    """'2026H1' or '2026 H2' -> the half-year's first day, or None."""
+    compact = (text or "").replace(" ", "").upper()
+    if len(compact) != 6 or compact[4] != "H" or compact[5] not in "12":
+        return None
+    if not compact[:4].isdigit():
+        return None
+    return dt.date(int(compact[:4]), 1 if compact[5] == "1" else 7, 1)
+
+
+def period_for(on: dt.date) -> Period:
+    return Period(start=half_year_start(on), on=on)
+
+
+def period_of_half_year(start: dt.date, *, today: dt.date) -> Period:
+    """A half-year's figures are read on its last day, or today while it runs."""
+    return Period(start=start, on=min(half_year_end(start), today))
+
+
+def age_on(on: dt.date, *, youngest: int = 13, oldest: int = 21):
+    """Whole years on `on` as a SQL expression (a range test on birth_date per age)."""
+    return Case(
+        *[
+            When(
+                birth_date__gt=_years_before(on, age + 1),
+                birth_date__lte=_years_before(on, age),
+                then=Value(age),
+            )
+            for age in range(youngest, oldest + 1)
+        ],
+        default=Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
+def outcome_category(key_field: str):
+    return Case(
+        When(**{f"{key_field}__startswith": "studier"}, then=Value("studier")),
+        When(**{key_field: "arbete"}, then=Value("arbete")),
+        When(**{key_field: UNKNOWN_KEY}, then=Value("okand")),
+        default=Value("annat"),
+        output_field=models.CharField(),
+    )
+
+
+def _models():
+    from actions.models import Action  # casework sits above the register
+    from youths.models import Contact, Enrolment, Verification
+
+    return Action, Contact, Enrolment, Verification
+
+
+def annotate_figures(queryset, period: Period):
+    """Annotate each youth with the flags the figures count (for youths in the group on
+    `period.on`; the flags mean nothing for others)."""
+    Action, Contact, Enrolment, Verification = _models()
+    on = period.on
+    covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk")).order_by("-start_date")
+    contacts_until = Contact.objects.filter(youth=OuterRef("pk"), at__lt=period.end_at)
+    latest_contact = contacts_until.order_by("-at", "-pk")
+    ongoing_action = Action.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on),
+        youth=OuterRef("pk"),
+        start_date__lte=on,
+    )
+    queryset = queryset.annotate(
+        fig_enrolled_since=Subquery(covering.values("start_date")[:1]),
+        fig_entry_reason=Subquery(covering.values("entry_reason__value")[:1]),
+        fig_entry_reason_key=Subquery(covering.values("entry_reason__key")[:1]),
+        fig_next_follow_up=Subquery(latest_contact.values("next_follow_up")[:1]),
+        fig_last_contact_on=Subquery(
+            latest_contact.annotate(day=TruncDate("at")).values("day")[:1]
+        ),
+        fig_action_follow_up=Subquery(
+            Action.objects.filter(youth=OuterRef("pk"), follow_up_on__lte=on)
+            .order_by("follow_up_on")
+            .values("follow_up_on")[:1]
+        ),
+    )
+    return queryset.annotate(
+        fig_contacted=Exists(contacts_until.filter(at__gte=period.start_at)),
+        fig_reached=Exists(
+            contacts_until.filter(reached=True, at__date__gte=OuterRef("fig_enrolled_since"))
+        ),
+        fig_in_action=Exists(ongoing_action),
+        fig_occupation_key=Coalesce(
+            Subquery(latest_contact.filter(occupation__isnull=False).values("occupation__key")[:1]),
+            Value(UNKNOWN_KEY),
+        ),
+    )
+
+
+def _declined_latest(period: Period):
+    Action, *_ = _models()
+    latest = (
+        Action.objects.filter(youth=OuterRef("pk"), responded_on__lte=period.on)
+        .exclude(response="")
+        .order_by("-responded_on", "-pk")
+    )
+    return Subquery(latest.values("response")[:1])
+
+
+def _overdue_q(on: dt.date) -> Q:
+    # The same rule as the follow-up section of Att göra, counted when the due day has
+    # passed: the latest contact's next follow-up, otherwise an åtgärd's follow-up date
+    # that no contact has answered yet.
+    return Q(fig_next_follow_up__lt=on) | (
+        (Q(fig_next_follow_up__isnull=True) | Q(fig_next_follow_up__gt=on))
+        & Q(fig_action_follow_up__lt=on)
+        & (
+            Q(fig_last_contact_on__isnull=True)
+            | Q(fig_last_contact_on__lt=F("fig_action_follow_up"))
+        )
+    )
+
+
+def in_group_figures(period: Period) -> dict[str, Q]:
+    """Figures over the youths in the group on `period.on`, as conditions on
+    `annotate_figures`. Keys are the `figur` values of the youth list."""
+    return {
+        "i_malgrupp": Q(),
+        "kontaktade": Q(fig_contacted=True),
+        "ej_kontaktade": Q(fig_contacted=False),
+        "aldrig_nadda": Q(fig_reached=False),
+        "i_atgard": Q(fig_in_action=True),
+        "tackat_nej": Q(fig_in_action=False, fig_response="nej"),
+        "okand_sysselsattning": Q(fig_occupation_key=UNKNOWN_KEY),
+        "forsenad_uppfoljning": _overdue_q(period.on),
+        "saknar_orsak": Q(fig_entry_reason_key=UNKNOWN_KEY),
+    }
+
+
+def with_in_group_figures(queryset, period: Period):
+    """The youths in the group on `period.on`, annotated for `in_group_figures`."""
+    queryset = annotate_figures(queryset.in_target_group(on=period.on), period)
+    return queryset.annotate(fig_response=_declined_latest(period))
+
+
+def quality_conditions(period: Period) -> dict[str, Q]:
+    """Data-quality figures over all the municipality's youths (not only the group)."""
+    Action, _contact, _enrolment, Verification = _models()
+    return {
+        "att_utreda_lange": Q(
+            Exists(
+                Verification.objects.filter(
+                    youth=OuterRef("pk"),
+                    resolved_on__isnull=True,
+                    opened_on__lt=period.on - dt.timedelta(days=VERIFICATION_OVERDUE_DAYS),
+                )
+            )
+        ),
+        "avslutad_okand": Q(
+            Exists(
+                Action.objects.filter(
+                    youth=OuterRef("pk"),
+                    end_date__gte=period.start,
+                    end_date__lte=period.on,
+                    occupation_after__key=UNKNOWN_KEY,
+                )
+            )
+        ),
+    }
+
+
+def ended_actions(period: Period):
+    """Åtgärder ended within the period, with the category of sysselsättning after."""
+    Action, *_ = _models()
+    return Action.objects.filter(end_date__gte=period.start, end_date__lte=period.on).annotate(
+        outcome=outcome_category("occupation_after__key")
+    )
+
+
+FIGURE_LABELS = {
+    "i_malgrupp": _("I målgruppen"),
+    "kontaktade": _("Kontaktade detta halvår"),
+    "ej_kontaktade": _("Inte kontaktade detta halvår"),
+    "aldrig_nadda": _("Aldrig nådda under inskrivningen"),
+    "i_atgard": _("I pågående åtgärd"),
+    "tackat_nej": _("Har tackat nej"),
+    "okand_sysselsattning": _("Okänd sysselsättning"),
+    "forsenad_uppfoljning": _("Försenad uppföljning"),
+    "saknar_orsak": _("Orsak till registrering okänd"),
+    "att_utreda_lange": _("Att utreda i mer än 14 dagar"),
+    "avslutad_okand": _("Avslutad åtgärd med okänd sysselsättning efter"),
+    "orsak": _("Orsak till registrering"),
+    "utfall": _("Utfall av avslutade åtgärder"),
+}
+
+
+FIGURE_PARAMS = ("figur", "kon", "alder", "orsak", "atgard", "utfall", "halvar")
+
+
+@dataclass(frozen=True)
+class FigureFilter:
+    """A drill-down from the overview: which figure, and its split (kön, age, …)."""
+
+    figure: str
+    sex: str = ""
+    age: int | None = None
+    reason: str = ""
+    action_kind: str = ""
+    outcome: str = ""
+    half_year: dt.date | None = None
+
+    @classmethod
+    def from_query(cls, data) -> FigureFilter | None:
+        figure = data.get("figur", "")
+        if figure not in FIGURE_LABELS:
+            return None
+        age = data.get("alder", "")
+        outcome = data.get("utfall", "")
+        return cls(
+            figure=figure,
+            sex=data.get("kon", "") if data.get("kon", "") in ("K", "M") else "",
+            age=int(age) if age.isdigit() and len(age) <= 2 else None,
+            reason=data.get("orsak", "")[:10],
+            action_kind=data.get("atgard", "")[:10],
+            outcome=outcome if outcome in OUTCOME_CATEGORIES else "",
+            half_year=parse_half_year(data.get("halvar", "")),
+        )
+
+    def period(self, *, today: dt.date) -> Period:
+        if self.half_year is None or self.half_year > today:
+            return period_for(today)
+        return period_of_half_year(self.half_year, today=today)
+
+    @property
+    def label(self) -> str:
+        return str(FIGURE_LABELS[self.figure])
+
+    def apply(self, queryset, period: Period):
+        """The youths of `queryset` that this figure counted on `period`."""
+        figure = self.figure
+        if figure in ("att_utreda_lange", "avslutad_okand"):
+            queryset = queryset.filter(quality_conditions(period)[figure])
+        elif figure == "utfall":
+            actions = ended_actions(period).filter(youth=OuterRef("pk"))
+            if self.action_kind:
+                actions = actions.filter(kind__value=self.action_kind)
+            if self.outcome:
+                actions = actions.filter(outcome=self.outcome)
+            queryset = queryset.filter(Exists(actions))
+        else:
+            queryset = with_in_group_figures(queryset, period)
+            if figure == "orsak":
+                queryset = queryset.filter(fig_entry_reason=self.reason)
+            else:
+                queryset = queryset.filter(in_group_figures(period)[figure])
+        if self.sex:
+            queryset = queryset.filter(sex=self.sex)
+        if self.age is not None:
+            queryset = queryset.aged(on=period.on, minimum=self.age, maximum=self.age)
+        return queryset
