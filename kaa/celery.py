@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "kaa.tasks.purge_form_submissions",
         "schedule": crontab(hour=2, minute=10),
     },
+    # Every night at 01:30: recount the monthly figures behind the overview's trends.
+    "rebuild-monthly-figures": {
+        "task": "dashboards.tasks.rebuild_monthly_figures",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Every weekday at 06:30: each coordinator's "Att göra" digest (counts, no names).
     "daily-digest": {
         "task": "actions.tasks.send_daily_digests",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "youths",
     "actions",
     "scb_export",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

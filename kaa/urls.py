@@ -31,5 +31,6 @@ urlpatterns = [
     path("kodlistor/", views.code_lists, name="code_lists"),
     path("ungdomar/", include("youths.urls")),
     path("administration/importera/", include("youths.imports.urls")),
+    path("oversikt/", include("dashboards.urls")),
     path("", include("actions.urls")),
 ]

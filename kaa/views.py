@@ -17,7 +17,7 @@ from kaa.audit import audit_record
 from kaa.forms import MembershipAddForm, MembershipRoleForm, UserCreateForm
 from kaa.idempotency import Done, submit_once
 from kaa.middleware import SESSION_KEY
-from kaa.models import AuditAction, Code, CodeListVersion, Membership
+from kaa.models import AuditAction, Code, CodeListVersion, Membership, Role
 from kaa.versioning import BASE_FIELD
 
 
@@ -25,6 +25,9 @@ from kaa.versioning import BASE_FIELD
 def home(request):
     if request.membership is None:
         return render(request, "kaa/no_membership.html", status=403)
+    # Rektor follows the work through the figures; coordinators start from their work queue.
+    if request.membership.role == Role.PRINCIPAL:
+        return redirect("dashboards:overview")
     return redirect("actions:todo")
 
 

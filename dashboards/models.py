@@ -1,0 +1,35 @@
+"""Monthly figures per municipality: a cache of counts a job can always rebuild.
+
+The target group on a month's last day is computed from dates (enrolments, birth dates)
+like every other figure; the table only saves the overview from recounting three years
+of month-ends on every view. Each row says when it was computed, and the page shows it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaa.models import Municipality
+
+
+class MonthlyFigure(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="monthly_figures"
+    )
+    month_end = models.DateField(_("månadens sista dag"))
+    in_group = models.PositiveIntegerField(_("i målgruppen"))
+    women = models.PositiveIntegerField(_("kvinnor"))
+    men = models.PositiveIntegerField(_("män"))
+    computed_at = models.DateTimeField(_("beräknad"))
+
+    class Meta:
+        ordering = ["municipality", "month_end"]
+        verbose_name = _("månadssiffra")
+        verbose_name_plural = _("månadssiffror")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "month_end"], name="monthly_figure_one_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.month_end}"

@@ -1,0 +1,219 @@
+"""Every figure of the overview with a handful of aggregate queries (never one per youth).
+
+The conditions come from `youths.figures`, which the youth list uses for the drill-down,
+so a list shows exactly the youths a figure counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from dashboards.models import MonthlyFigure
+from kaa.models import Code
+from youths.figures import (
+    OUTCOME_CATEGORIES,
+    Period,
+    age_on,
+    ended_actions,
+    half_year_end,
+    half_year_label,
+    half_year_start,
+    in_group_figures,
+    quality_conditions,
+    with_in_group_figures,
+)
+
+SEXES = ("K", "M")
+IN_GROUP_ORDER = (
+    "kontaktade",
+    "ej_kontaktade",
+    "aldrig_nadda",
+    "i_atgard",
+    "tackat_nej",
+    "okand_sysselsattning",
+    "forsenad_uppfoljning",
+)
+
+
+@dataclass
+class Split:
+    """One figure: the total, per kön and per kön and age."""
+
+    total: int = 0
+    by_sex: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEXES, 0))
+    by_age: dict[int, int] = field(default_factory=dict)
+    by_sex_age: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def add(self, sex: str, age: int | None, count: int) -> None:
+        self.total += count
+        self.by_sex[sex] = self.by_sex.get(sex, 0) + count
+        if age is not None:
+            self.by_age[age] = self.by_age.get(age, 0) + count
+            self.by_sex_age[(sex, age)] = self.by_sex_age.get((sex, age), 0) + count
+
+
+@dataclass
+class Overview:
+    period: Period
+    in_group: Split
+    figures: dict[str, Split]
+    ages: list[int]
+    reasons: list[dict]
+    outcomes: list[dict]
+    quality: dict[str, int]
+
+
+def in_group_splits(youths, period: Period) -> tuple[Split, dict[str, Split]]:
+    """The group on `period.on` and every in-group figure, by kön and age (one query)."""
+    conditions = in_group_figures(period)
+    aggregates = {
+        key: Count("pk", filter=condition) if condition else Count("pk")
+        for key, condition in conditions.items()
+    }
+    rows = (
+        with_in_group_figures(youths, period)
+        .annotate(age=age_on(period.on))
+        .values("sex", "age")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    splits = {key: Split() for key in conditions}
+    for row in rows:
+        for key in conditions:
+            splits[key].add(row["sex"], row["age"], row[key])
+    return splits.pop("i_malgrupp"), splits
+
+
+def entry_reasons(youths, period: Period) -> list[dict]:
+    """The group on `period.on` by orsak till registrering of the covering enrolment."""
+    rows = (
+        with_in_group_figures(youths, period)
+        .values("fig_entry_reason", "sex")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, Split] = defaultdict(Split)
+    for row in rows:
+        counts[row["fig_entry_reason"]].add(row["sex"], None, row["n"])
+    labels = {
+        code.value: code.label
+        for code in Code.objects.current(Code.ListName.ENTRY_REASON, on=period.on)
+    }
+    return [
+        {"value": value, "label": labels.get(value, value), "split": split}
+        for value, split in sorted(counts.items(), key=lambda item: -item[1].total)
+    ]
+
+
+def action_outcomes(youths, period: Period) -> list[dict]:
+    """Per åtgärd type: youths whose åtgärd of that type ended in the period, by what
+    they did after (studier, arbete, annat, okänd)."""
+    rows = (
+        ended_actions(period)
+        .filter(youth__in=youths.values("pk"))
+        .values("kind__value", "kind__label", "outcome")
+        .annotate(n=Count("youth", distinct=True))
+        .order_by()
+    )
+    kinds: dict[str, dict] = {}
+    for row in rows:
+        kind = kinds.setdefault(
+            row["kind__value"],
+            {
+                "value": row["kind__value"],
+                "label": row["kind__label"],
+                "counts": dict.fromkeys(OUTCOME_CATEGORIES, 0),
+            },
+        )
+        kind["counts"][row["outcome"]] += row["n"]
+    return sorted(kinds.values(), key=lambda kind: _code_order(kind["value"]))
+
+
+def _code_order(value: str):
+    return (0, int(value)) if value.isdigit() else (1, value)
+
+
+def data_quality(youths, period: Period) -> dict[str, int]:
+    conditions = quality_conditions(period)
+    return youths.aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
+
+
+def overview(youths, period: Period) -> Overview:
+    """All figures over `youths` (already scoped by the access helper) on `period`."""
+    in_group, figures = in_group_splits(youths, period)
+    quality = data_quality(youths, period)
+    quality["saknar_orsak"] = figures.pop("saknar_orsak").total
+    ages = sorted(in_group.by_age)
+    return Overview(
+        period=period,
+        in_group=in_group,
+        figures={key: figures[key] for key in IN_GROUP_ORDER},
+        ages=ages,
+        reasons=entry_reasons(youths, period),
+        outcomes=action_outcomes(youths, period),
+        quality=quality,
+    )
+
+
+@dataclass
+class TrendPoint:
+    label: str
+    on: dt.date
+    in_group: int | None
+    women: int | None
+    men: int | None
+    computed_at: dt.datetime | None
+    live: bool = False
+
+
+def half_year_trend(
+    *, municipality_id: int, period: Period, current: Split | None, count: int = 6
+) -> list[TrendPoint]:
+    """The group on the last day of each of the `count` half-years up to `period`: past
+    ones from the monthly figures (None if not computed yet), the running one live."""
+    starts = []
+    start = period.start
+    for _ in range(count):
+        starts.append(start)
+        start = half_year_start(start - dt.timedelta(days=1))
+    starts.reverse()
+    ends = [half_year_end(s) for s in starts]
+    stored = {
+        figure.month_end: figure
+        for figure in MonthlyFigure.objects.filter(
+            municipality_id=municipality_id, month_end__in=ends
+        )
+    }
+    points = []
+    for start, end in zip(starts, ends, strict=True):
+        if end >= period.on and current is not None:
+            points.append(
+                TrendPoint(
+                    label=half_year_label(start),
+                    on=period.on,
+                    in_group=current.total,
+                    women=current.by_sex["K"],
+                    men=current.by_sex["M"],
+                    computed_at=None,
+                    live=True,
+                )
+            )
+            continue
+        figure = stored.get(end)
+        points.append(
+            TrendPoint(
+                label=half_year_label(start),
+                on=end,
+                in_group=figure.in_group if figure else None,
+                women=figure.women if figure else None,
+                men=figure.men if figure else None,
+                computed_at=figure.computed_at if figure else None,
+            )
+        )
+    return points

@@ -1,0 +1,75 @@
+"""Rebuilding the monthly figures. Idempotent: each run overwrites the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dashboards.models import MonthlyFigure
+from youths.models import Youth
+
+logger = logging.getLogger(__name__)
+
+MONTHS_KEPT = 36  # six half-years of trend
+
+
+def month_ends(*, before: dt.date, count: int = MONTHS_KEPT) -> list[dt.date]:
+    """The last days of the `count` complete months before `before`, oldest first."""
+    ends = []
+    end = before.replace(day=1) - dt.timedelta(days=1)
+    for _ in range(count):
+        ends.append(end)
+        end = end.replace(day=1) - dt.timedelta(days=1)
+    return list(reversed(ends))
+
+
+def monthly_figures_rebuild(
+    *, municipality_id: int, today: dt.date | None = None, months: int = MONTHS_KEPT
+) -> int:
+    """Count the group on each of the last `months` month-ends and store the counts.
+
+    One aggregate query per month-end, through `Youth.objects.in_target_group`; rows are
+    upserted on (municipality, month_end), so running it twice changes nothing twice.
+    """
+    today = today or timezone.localdate()
+    computed_at = timezone.now()
+    youths = Youth.objects.filter(municipality_id=municipality_id)
+    rows = []
+    for end in month_ends(before=today, count=months):
+        counts = youths.in_target_group(on=end).aggregate(
+            total=Count("pk"),
+            women=Count("pk", filter=Q(sex="K")),
+            men=Count("pk", filter=Q(sex="M")),
+        )
+        rows.append(
+            MonthlyFigure(
+                municipality_id=municipality_id,
+                month_end=end,
+                in_group=counts["total"],
+                women=counts["women"],
+                men=counts["men"],
+                computed_at=computed_at,
+            )
+        )
+    with transaction.atomic():
+        MonthlyFigure.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["municipality", "month_end"],
+            update_fields=["in_group", "women", "men", "computed_at"],
+        )
+    logger.info("monthly figures rebuilt municipality=%s months=%s", municipality_id, len(rows))
+    return len(rows)
+
+
+def last_computed(municipality_id: int) -> dt.datetime | None:
+    return (
+        MonthlyFigure.objects.filter(municipality_id=municipality_id)
+        .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first()
+    )

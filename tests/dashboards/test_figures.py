@@ -1,0 +1,141 @@
+"""Each figure of the overview against the hand-built register (conftest.py)."""
+
+import datetime as dt
+
+import pytest
+
+from dashboards import selectors
+from dashboards.models import MonthlyFigure
+from dashboards.services import monthly_figures_rebuild
+from dashboards.tasks import rebuild_monthly_figures
+from kaa.access import youths_visible_to
+from tests.dashboards.conftest import TODAY
+from youths.figures import Period, period_for, period_of_half_year
+from youths.models import Youth
+
+pytestmark = [pytest.mark.django_db]
+
+
+def figures(user, home, period=None):
+    youths = youths_visible_to(user, municipality=home.pk)
+    return selectors.overview(youths, period or period_for(TODAY))
+
+
+def test_sex_is_derived_from_the_personnummer(register):
+    sexes = dict(Youth.objects.values_list("first_name", "sex"))
+    assert sexes["Anna"] == "K" and sexes["Cilla"] == "K" and sexes["Ella"] == "K"
+    assert sexes["Bo"] == "M" and sexes["Dan"] == "M" and sexes["Frank"] == "M"
+    for youth in Youth.objects.all():
+        assert (youth.sex == "K") == youth.is_female
+
+
+def test_in_group_by_sex_and_age(register, rektor, home):
+    data = figures(rektor, home)
+    # Cilla turned 20 during the half-year and Ella's enrolment ended: not in the group.
+    assert data.in_group.total == 4
+    assert data.in_group.by_sex == {"K": 1, "M": 3}
+    assert data.in_group.by_age == {17: 1, 18: 2, 19: 1}
+    assert data.in_group.by_sex_age == {("M", 17): 1, ("K", 18): 1, ("M", 18): 1, ("M", 19): 1}
+    assert data.ages == [17, 18, 19]
+
+
+def test_contact_and_action_figures(register, rektor, home):
+    data = figures(rektor, home)
+    totals = {key: split.total for key, split in data.figures.items()}
+    assert totals == {
+        "kontaktade": 3,  # Anna, Dan (an attempt counts), Frank
+        "ej_kontaktade": 1,  # Bo
+        "aldrig_nadda": 2,  # Bo; Dan was reached only in his earlier enrolment
+        "i_atgard": 1,  # Dan
+        "tackat_nej": 1,  # Frank declined after an earlier yes
+        "okand_sysselsattning": 2,  # Bo (none recorded), Frank (okänd)
+        "forsenad_uppfoljning": 2,  # Dan (contact's date), Anna (åtgärd's date)
+    }
+    assert data.figures["kontaktade"].by_sex == {"K": 1, "M": 2}
+    assert data.figures["aldrig_nadda"].by_sex == {"K": 0, "M": 2}
+
+
+def test_entry_reasons_outcomes_and_quality(register, rektor, home):
+    data = figures(rektor, home)
+    reasons = {r["value"]: (r["split"].by_sex["K"], r["split"].by_sex["M"]) for r in data.reasons}
+    assert reasons == {"1": (1, 0), "9": (0, 1), "2": (0, 1), "3": (0, 1)}
+    outcomes = {kind["label"]: kind["counts"] for kind in data.outcomes}
+    assert outcomes == {
+        "Kartläggning": {"studier": 1, "arbete": 0, "annat": 0, "okand": 0},
+        "Praktik": {"studier": 0, "arbete": 0, "annat": 0, "okand": 1},
+    }
+    assert data.quality == {"saknar_orsak": 1, "avslutad_okand": 1, "att_utreda_lange": 1}
+
+
+def test_a_day_earlier_in_the_half_year_counts_the_youth_turning_20(register, rektor, home):
+    data = figures(rektor, home, Period(start=dt.date(2026, 7, 1), on=dt.date(2026, 9, 14)))
+    # Cilla is in on the day before her 20th birthday, and so is Ella (enrolled until 10-01).
+    assert data.in_group.total == 6
+    assert data.in_group.by_sex == {"K": 3, "M": 3}
+    on_birthday = figures(rektor, home, Period(start=dt.date(2026, 7, 1), on=dt.date(2026, 9, 15)))
+    assert on_birthday.in_group.total == 5
+
+
+def test_a_past_half_year_is_read_on_its_last_day(register, rektor, home):
+    period = period_of_half_year(dt.date(2026, 1, 1), today=TODAY)
+    assert period == Period(start=dt.date(2026, 1, 1), on=dt.date(2026, 6, 30))
+    data = figures(rektor, home, period)
+    # Anna, Bo, Cilla, Ella and Dan's second enrolment (from 2026-06-20).
+    assert data.in_group.total == 5
+    assert data.figures["kontaktade"].total == 0
+    assert data.quality["avslutad_okand"] == 0
+
+
+def test_caseload_scope_counts_only_the_coordinators_youths(register, coordinator, home):
+    youths = youths_visible_to(coordinator, municipality=home.pk).filter(assigned_to=coordinator)
+    data = selectors.overview(youths, period_for(TODAY))
+    assert data.in_group.total == 2  # Anna and Dan
+    assert data.figures["forsenad_uppfoljning"].total == 2
+
+
+def test_outsider_counts_nothing_of_another_municipality(register, outsider, home):
+    assert figures(outsider, home).in_group.total == 0
+
+
+def test_monthly_figures_are_rebuilt_idempotently(register, home):
+    assert monthly_figures_rebuild(municipality_id=home.pk, today=TODAY) == 36
+    rows = {f.month_end: (f.in_group, f.women, f.men) for f in MonthlyFigure.objects.all()}
+    assert len(rows) == 36
+    assert min(rows) == dt.date(2023, 11, 30) and max(rows) == dt.date(2026, 10, 31)
+    assert rows[dt.date(2025, 5, 31)] == (1, 0, 1)  # Dan's first enrolment
+    assert rows[dt.date(2025, 12, 31)] == (1, 0, 1)  # Bo
+    assert rows[dt.date(2026, 6, 30)] == (5, 3, 2)
+    assert rows[dt.date(2026, 8, 31)] == (6, 3, 3)  # Cilla still under 20, Frank in
+    assert rows[dt.date(2026, 9, 30)] == (5, 2, 3)  # Cilla turned 20 on 09-15
+    first = MonthlyFigure.objects.get(month_end=dt.date(2026, 6, 30))
+    # A second run rewrites the same rows (and their time), never adds any.
+    rebuild_monthly_figures(municipality_id=home.pk, today_iso=TODAY.isoformat())
+    assert MonthlyFigure.objects.count() == 36
+    again = MonthlyFigure.objects.get(month_end=dt.date(2026, 6, 30))
+    assert (again.pk, again.in_group) == (first.pk, 5)
+
+
+def test_half_year_trend_reads_the_monthly_figures(register, rektor, home):
+    monthly_figures_rebuild(municipality_id=home.pk, today=TODAY)
+    data = figures(rektor, home)
+    trend = selectors.half_year_trend(
+        municipality_id=home.pk, period=period_for(TODAY), current=data.in_group
+    )
+    assert [p.label for p in trend] == [
+        "2024 H1",
+        "2024 H2",
+        "2025 H1",
+        "2025 H2",
+        "2026 H1",
+        "2026 H2",
+    ]
+    assert [p.in_group for p in trend] == [0, 0, 0, 1, 5, 4]
+    assert trend[-1].live and trend[-1].computed_at is None
+    assert all(p.computed_at is not None for p in trend[:-1])
+
+
+def test_trend_says_when_figures_are_missing(register, home):
+    trend = selectors.half_year_trend(
+        municipality_id=home.pk, period=period_for(TODAY), current=None
+    )
+    assert [p.in_group for p in trend] == [None] * 6
