@@ -128,7 +128,9 @@ def annotate_figures(queryset, period: Period):
     `period.on`; the flags mean nothing for others)."""
     Action, Contact, Enrolment, Verification = _models()
     on = period.on
-    covering = Enrolment.objects.covering(on).filter(youth=OuterRef("pk")).order_by("-start_date")
+    covering = (
+        Enrolment.objects.period_covering(on).filter(youth=OuterRef("pk")).order_by("-start_date")
+    )
     contacts_until = Contact.objects.filter(youth=OuterRef("pk"), at__lt=period.end_at)
     latest_contact = contacts_until.order_by("-at", "-pk")
     ongoing_action = Action.objects.filter(
