@@ -26,7 +26,8 @@ def _columns(model) -> list[models.Field]:
     return [
         field
         for field in model._meta.concrete_fields
-        if not (field.primary_key and isinstance(field, models.AutoField))
+        # A generated column (Youth.sex) is computed by the database, never written.
+        if not field.generated and not (field.primary_key and isinstance(field, models.AutoField))
     ]
 
 
