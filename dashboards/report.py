@@ -63,7 +63,7 @@ def render_xlsx(context: dict) -> bytes:
         sheet.append([kind["label"]] + [kind["counts"][key] for key in categories])
 
     heading(_("Datakvalitet"))
-    for key in ("saknar_orsak", "avslutad_okand", "att_utreda_lange"):
+    for key in ("saknar_orsak", "avslutad_okand", "att_utreda_lange", "anmalan_ej_hanterad"):
         sheet.append([str(labels[key]), data.quality[key]])
 
     heading(_("Målgruppen vid halvårets slut"))

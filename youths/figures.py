@@ -234,7 +234,28 @@ def quality_conditions(period: Period) -> dict[str, Q]:
                 )
             )
         ),
+        "anmalan_ej_hanterad": Q(Exists(_notices_not_acted_on(period.on))),
     }
+
+
+def _notices_not_acted_on(on: dt.date):
+    """A school's notice that the youth left or is absent (skollagen 15 kap. 15 §) that
+    nobody has acted on: no contact since it came, and its check is not resolved."""
+    from youths.imports.models import SchoolEvent, SchoolNotice
+    from youths.models import Contact
+
+    contact_since = Contact.objects.filter(
+        youth=OuterRef("youth"), at__date__gte=OuterRef("received_on")
+    )
+    return (
+        SchoolNotice.objects.filter(
+            youth=OuterRef("pk"),
+            event__in=[SchoolEvent.DROPOUT, SchoolEvent.ABSENCE, SchoolEvent.LEFT],
+            received_on__lte=on,
+        )
+        .filter(Q(verification__isnull=True) | Q(verification__resolved_on__isnull=True))
+        .exclude(Exists(contact_since))
+    )
 
 
 def ended_actions(period: Period):
@@ -257,6 +278,7 @@ FIGURE_LABELS = {
     "saknar_orsak": _("Orsak till registrering okänd"),
     "att_utreda_lange": _("Att utreda i mer än 14 dagar"),
     "avslutad_okand": _("Avslutad åtgärd med okänd sysselsättning efter"),
+    "anmalan_ej_hanterad": _("Anmälan från skola som ingen har hanterat"),
     "orsak": _("Orsak till registrering"),
     "utfall": _("Utfall av avslutade åtgärder"),
 }
@@ -306,7 +328,7 @@ class FigureFilter:
     def apply(self, queryset, period: Period):
         """The youths of `queryset` that this figure counted on `period`."""
         figure = self.figure
-        if figure in ("att_utreda_lange", "avslutad_okand"):
+        if figure in ("att_utreda_lange", "avslutad_okand", "anmalan_ej_hanterad"):
             queryset = queryset.filter(quality_conditions(period)[figure])
         elif figure == "utfall":
             actions = ended_actions(period).filter(youth=OuterRef("pk"))

@@ -3,7 +3,7 @@
 In the group on 2026-11-22: Anna (K, 18), Bo (M, 19), Dan (M, 17), Frank (M, 18).
 Cilla turned 20 on 2026-09-15 (in the group earlier in the half-year, not on the day);
 Ella's enrolment ended 2026-10-01; Hugo is "att utreda" since 2026-11-01, Ivar since
-2026-11-10; Gustav is in the group in another municipality.
+2026-11-10; Bo's and Ivar's school notices are not acted on; Gustav is in the group in another municipality.
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ from django.utils import timezone
 from actions.models import Action
 from kaa.models import Code
 from tests.conftest import code, valid_personnummer
+from youths.imports.models import School, SchoolNotice
 from youths.models import Contact, Enrolment, Verification
 
 TODAY = dt.date(2026, 11, 22)
@@ -137,5 +138,25 @@ def register(make_youth, home, other_municipality, coordinator):
     hugo = youth("Hugo", dt.date(2008, 1, 1), False)
     Verification.objects.create(youth=hugo, opened_on=dt.date(2026, 11, 1), source="skola")
     ivar = youth("Ivar", dt.date(2008, 2, 2), False)
-    Verification.objects.create(youth=ivar, opened_on=dt.date(2026, 11, 10), source="skola")
+    ivar_check = Verification.objects.create(
+        youth=ivar, opened_on=dt.date(2026, 11, 10), source="skola"
+    )
+    # School notices: Bo's and Ivar's are not acted on; Anna was contacted after hers;
+    # Hugo's says he started school (nothing to act on).
+    school = School.objects.create(code="99999999", name="Testgymnasiet")
+
+    def notice(youth, event, received, verification=None):
+        SchoolNotice.objects.create(
+            youth=youth,
+            school=school,
+            event=event,
+            event_date=received - dt.timedelta(days=2),
+            received_on=received,
+            verification=verification,
+        )
+
+    notice(bo, "avbrott", dt.date(2026, 10, 1))
+    notice(anna, "franvaro", dt.date(2026, 8, 15))
+    notice(ivar, "avbrott", dt.date(2026, 11, 10), ivar_check)
+    notice(hugo, "borjat", dt.date(2026, 10, 20))
     return {y.first_name: y for y in (anna, bo, cilla, dan, ella, frank, gustav, hugo, ivar)}

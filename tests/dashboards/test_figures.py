@@ -64,7 +64,12 @@ def test_entry_reasons_outcomes_and_quality(register, rektor, home):
         "Kartläggning": {"studier": 1, "arbete": 0, "annat": 0, "okand": 0},
         "Praktik": {"studier": 0, "arbete": 0, "annat": 0, "okand": 1},
     }
-    assert data.quality == {"saknar_orsak": 1, "avslutad_okand": 1, "att_utreda_lange": 1}
+    assert data.quality == {
+        "saknar_orsak": 1,
+        "avslutad_okand": 1,
+        "att_utreda_lange": 1,
+        "anmalan_ej_hanterad": 2,  # Bo and Ivar
+    }
 
 
 def test_a_day_earlier_in_the_half_year_counts_the_youth_turning_20(register, rektor, home):

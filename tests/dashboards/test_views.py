@@ -63,6 +63,7 @@ def test_overview_shows_the_figures_and_links_them(client_for, rektor, register,
         ({"figur": "utfall", "atgard": "4", "utfall": "studier"}, {"Frank"}),
         ({"figur": "avslutad_okand"}, {"Ella"}),
         ({"figur": "att_utreda_lange"}, {"Hugo"}),
+        ({"figur": "anmalan_ej_hanterad"}, {"Bo", "Ivar"}),
         ({"figur": "i_malgrupp", "halvar": "2026H1"}, {"Anna", "Bo", "Cilla", "Dan", "Ella"}),
     ],
 )
@@ -200,6 +201,7 @@ def test_report_xlsx_cells(client_for, rektor, register, home):
     assert by_label["Kartläggning"][:4] == (1, 0, 0, 0)
     assert by_label["Praktik"][:4] == (0, 0, 0, 1)
     assert by_label["Att utreda i mer än 14 dagar"][0] == 1
+    assert by_label["Anmälan från skola som ingen har hanterat"][0] == 2
     assert by_label["2026 H1"] == ("2026-06-30", 3, 2, 5)
     assert by_label["2026 H2"] == ("2026-11-22", 1, 3, 4)
     # Figures only.
