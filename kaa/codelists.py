@@ -29,7 +29,25 @@ def read_layout(path: Path) -> dict:
         values = [code["value"] for code in codes]
         if len(values) != len(set(values)):
             raise CodeListError(f"{path}: kodlistan '{name}' har dubbletter.")
+        keys = [code["key"] for code in codes if code.get("key")]
+        if len(keys) != len(set(keys)):
+            raise CodeListError(f"{path}: kodlistan '{name}' har samma betydelse (key) två gånger.")
+    if "columns" in data or "file" in data:
+        # The export reads the layout; its own validation names what is wrong.
+        from scb_export.layout import LayoutError, validate_layout
+
+        try:
+            validate_layout(layout_of(data))
+        except LayoutError as error:
+            raise CodeListError(f"{path}: {error}") from error
     return data
+
+
+def layout_of(data: dict) -> dict:
+    """The file layout part of a layout file (empty when it holds code lists only)."""
+    if "columns" not in data and "file" not in data:
+        return {}
+    return {"file": data.get("file", {}), "columns": data.get("columns", [])}
 
 
 def load_version(data: dict, version_model, code_model) -> tuple[object, bool]:
@@ -38,15 +56,23 @@ def load_version(data: dict, version_model, code_model) -> tuple[object, bool]:
     Takes the model classes so that data migrations can pass their historical models.
     Returns (version, created).
     """
+    # Migrations before the layout field existed pass a historical model without it.
+    keeps_layout = any(field.name == "layout" for field in version_model._meta.get_fields())
+    defaults = {
+        "description": data.get("description", ""),
+        "valid_from": dt.date.fromisoformat(data["valid_from"]),
+    }
+    if keeps_layout:
+        defaults["layout"] = layout_of(data)
     with transaction.atomic():
         version, created = version_model.objects.get_or_create(
-            name=data["version"],
-            defaults={
-                "description": data.get("description", ""),
-                "valid_from": dt.date.fromisoformat(data["valid_from"]),
-            },
+            name=data["version"], defaults=defaults
         )
         if not created:
+            if keeps_layout and not version.layout and defaults["layout"]:
+                # Loaded before layouts were kept: the codes stay, the layout is added.
+                version.layout = defaults["layout"]
+                version.save(update_fields=["layout"])
             return version, False
         code_model.objects.bulk_create(
             code_model(

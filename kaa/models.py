@@ -105,6 +105,11 @@ class CodeListVersion(models.Model):
     name = models.CharField(_("version"), max_length=40, unique=True)
     description = models.CharField(_("beskrivning"), max_length=300, blank=True)
     valid_from = models.DateField(_("gäller från"))
+    # The file layout of the version: its columns (name, field, block, format, code list)
+    # and file settings (separator, encodings, date format), as read from the layout file.
+    # Kept as the file gives it so that a new layout needs no migration; the SCB export
+    # validates and reads it (scb_export.layout). Empty for a version of code lists only.
+    layout = models.JSONField(_("fillayout"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,7 +168,13 @@ class Code(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "list_name", "value"], name="code_unique_in_version"
-            )
+            ),
+            # A key names one meaning in a list; the export maps codes between versions by it.
+            models.UniqueConstraint(
+                fields=["version", "list_name", "key"],
+                condition=~Q(key=""),
+                name="code_key_unique_in_version",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +200,8 @@ class AuditAction(models.TextChoices):
     CONSENT_CHANGE = "consent.change", _("Ändrade samtycke")
     RULES_CHANGE = "rules.change", _("Ändrade uppföljningsregler")
     USER_CHANGE = "user.change", _("Ändrade användare")
+    SCB_EXPORT = "scb.export", _("SCB-export")
+    SCB_DOWNLOAD = "scb.download", _("Laddade ned SCB-fil")
     LOGIN = "auth.login", _("Inloggning")
     LOGIN_FAILED = "auth.login_failed", _("Misslyckad inloggning")
     LOGOUT = "auth.logout", _("Utloggning")
