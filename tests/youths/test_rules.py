@@ -101,7 +101,7 @@ def test_enrolment_for_picks_the_enrolment_of_the_day():
     offset=st.integers(min_value=-400, max_value=1800),
     length=st.one_of(st.none(), st.integers(min_value=0, max_value=900)),
 )
-def test_sql_and_python_agree_on_the_rule(home, entry_reason, offset, length):
+def test_sql_and_python_agree_on_the_rule(home, entry_reason, exit_moved, offset, length):
     """Enrolment.objects.covering, Youth.objects.in_target_group and enrolment_for are one
     rule: they agree on every day around an enrolment and the 20th birthday."""
     birth = dt.date(2007, 2, 28)
@@ -118,7 +118,7 @@ def test_sql_and_python_agree_on_the_rule(home, entry_reason, offset, length):
         start_date=start,
         end_date=end,
         entry_reason=entry_reason,
-        exit_reason=None if end is None else entry_reason,
+        exit_reason=None if end is None else exit_moved,
     )
     day = start + dt.timedelta(days=offset)
     enrolments = list(youth.enrolments.all())
