@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("administration/logguppfoljning/", views.log_review, name="log_review"),
     path("kodlistor/", views.code_lists, name="code_lists"),
+    path("scb-rapport/", include("scb_export.urls")),
     path("ungdomar/", include("youths.urls")),
     path("administration/importera/", include("youths.imports.urls")),
     path("oversikt/", include("dashboards.urls")),

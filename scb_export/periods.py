@@ -44,7 +44,7 @@ class Period:
 
     @property
     def previous(self) -> Period:
-        return Period(self.year, 2) if self.half == 1 else Period(self.year - 1, 1)
+        return Period(self.year, 1) if self.half == 2 else Period(self.year - 1, 2)
 
     def __str__(self) -> str:
         return f"{self.year}H{self.half}"

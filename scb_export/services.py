@@ -327,6 +327,8 @@ def export_run_accept(*, acting_user, run: ExportRun) -> ExportRun:
     """Make a ready run the period's export, replacing the previous one."""
     run = ExportRun.objects.select_for_update().get(pk=run.pk)
     _require_export(acting_user, run.municipality_id)
+    if run.status == ExportRun.Status.EXPORTED:
+        return run  # a second press of the button
     if run.status != ExportRun.Status.READY:
         raise ValidationError(_("Bara en kontrollerad fil utan fel kan bli periodens export."))
     previous = current_export(run.municipality_id, run.period)

@@ -86,3 +86,22 @@ def test_bad_arguments(db, fixed_today, args, message):
     with pytest.raises(CommandError, match=message) as raised:
         call_command("scb_export", *args, stdout=io.StringIO(), stderr=io.StringIO())
     assert raised.value.returncode == 2
+
+
+def test_period_arithmetic():
+    from scb_export.periods import Period
+
+    assert Period.parse("2026h2") == Period(2026, 2)
+    assert Period(2026, 2).previous == Period(2026, 1)
+    assert Period(2026, 1).previous == Period(2025, 2)
+    assert (Period(2026, 1).start, Period(2026, 1).end) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 6, 30),
+    )
+    assert (Period(2026, 2).start, Period(2026, 2).end) == (
+        dt.date(2026, 7, 1),
+        dt.date(2026, 12, 31),
+    )
+    assert Period.containing(dt.date(2026, 7, 1)) == Period(2026, 2)
+    assert not Period(2026, 1).is_finished(dt.date(2026, 6, 30))
+    assert Period(2026, 1).is_finished(dt.date(2026, 7, 1))
