@@ -101,13 +101,20 @@ def seed_casework(*, municipality, youths, coordinators, rng: random.Random, tod
                 contacts.append(row)
                 if end is None:
                     latest_contact = row
+            kinds_used = set()
             for _ in range(2 if rng.random() < 0.1 else 1):
                 if rng.random() >= 0.45:
                     continue
                 offered = _day_between(rng, start, last)
+                kind = rng.choice(kinds)
+                if kind in kinds_used:
+                    # Two åtgärder of one kind starting the same day would be two
+                    # identical rows in the SCB file, which its controls refuse.
+                    kind = kinds[(kinds.index(kind) + 1) % len(kinds)]
+                kinds_used.add(kind)
                 action = {
                     "youth_id": youth.id,
-                    "kind_id": rng.choice(kinds),
+                    "kind_id": kind,
                     "responsible": rng.choice(responsibles),
                     "offered_on": offered,
                     "created_by_id": by,
