@@ -1,4 +1,4 @@
-"""Monthly figures per municipality: a cache of counts a job can always rebuild.
+"""Monthly figures and the day's overview per municipality: caches a job can always rebuild.
 
 The target group on a month's last day is computed from dates (enrolments, birth dates)
 like every other figure; the table only saves the overview from recounting three years
@@ -33,3 +33,29 @@ class MonthlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.month_end}"
+
+
+class OverviewSnapshot(models.Model):
+    """The overview's figures for a municipality on a day, as computed at `computed_at`.
+
+    Counting every figure over a city's register takes seconds, so the page reads the
+    figures computed by the nightly job (or on demand, or by the day's first view) and
+    says when they were computed; the lists behind them are always live.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="overview_snapshots"
+    )
+    on = models.DateField(_("dag"))
+    computed_at = models.DateTimeField(_("beräknad"))
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = _("översikt (beräknad)")
+        verbose_name_plural = _("översikter (beräknade)")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "on"], name="overview_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.on}"

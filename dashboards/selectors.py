@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from dashboards.models import MonthlyFigure
 from kaa.models import Code
@@ -92,13 +92,14 @@ def entry_reasons(youths, period: Period) -> list[dict]:
     """The group on `period.on` by orsak till registrering of the covering enrolment."""
     rows = (
         with_in_group_figures(youths, period)
-        .values("fig_entry_reason", "sex")
+        .annotate(reason=F("fig_entry_reason"))
+        .values("reason", "sex")
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts: dict[str, Split] = defaultdict(Split)
     for row in rows:
-        counts[row["fig_entry_reason"]].add(row["sex"], None, row["n"])
+        counts[row["reason"]].add(row["sex"], None, row["n"])
     labels = {
         code.value: code.label
         for code in Code.objects.current(Code.ListName.ENTRY_REASON, on=period.on)
@@ -217,3 +218,50 @@ def half_year_trend(
             )
         )
     return points
+
+
+def overview_to_json(data: Overview) -> dict:
+    def split(s: Split) -> dict:
+        return {
+            "total": s.total,
+            "by_sex": s.by_sex,
+            "by_age": [[age, n] for age, n in s.by_age.items()],
+            "by_sex_age": [[sex, age, n] for (sex, age), n in s.by_sex_age.items()],
+        }
+
+    return {
+        "period": [data.period.start.isoformat(), data.period.on.isoformat()],
+        "in_group": split(data.in_group),
+        "figures": {key: split(value) for key, value in data.figures.items()},
+        "ages": data.ages,
+        "reasons": [
+            {"value": r["value"], "label": r["label"], "split": split(r["split"])}
+            for r in data.reasons
+        ],
+        "outcomes": data.outcomes,
+        "quality": data.quality,
+    }
+
+
+def overview_from_json(raw: dict) -> Overview:
+    def split(d: dict) -> Split:
+        return Split(
+            total=d["total"],
+            by_sex=dict(d["by_sex"]),
+            by_age={age: n for age, n in d["by_age"]},
+            by_sex_age={(sex, age): n for sex, age, n in d["by_sex_age"]},
+        )
+
+    start, on = (dt.date.fromisoformat(day) for day in raw["period"])
+    return Overview(
+        period=Period(start=start, on=on),
+        in_group=split(raw["in_group"]),
+        figures={key: split(value) for key, value in raw["figures"].items()},
+        ages=list(raw["ages"]),
+        reasons=[
+            {"value": r["value"], "label": r["label"], "split": split(r["split"])}
+            for r in raw["reasons"]
+        ],
+        outcomes=list(raw["outcomes"]),
+        quality=dict(raw["quality"]),
+    )

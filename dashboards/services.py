@@ -9,12 +9,15 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from dashboards.models import MonthlyFigure
+from dashboards.models import MonthlyFigure, OverviewSnapshot
+from dashboards.selectors import overview, overview_from_json, overview_to_json
+from youths.figures import period_for
 from youths.models import Youth
 
 logger = logging.getLogger(__name__)
 
 MONTHS_KEPT = 36  # six half-years of trend
+SNAPSHOT_DAYS_KEPT = 7
 
 
 def month_ends(*, before: dt.date, count: int = MONTHS_KEPT) -> list[dt.date]:
@@ -73,3 +76,43 @@ def last_computed(municipality_id: int) -> dt.datetime | None:
         .values_list("computed_at", flat=True)
         .first()
     )
+
+
+def overview_snapshot_rebuild(
+    *, municipality_id: int, today: dt.date | None = None, prune: bool = True
+) -> OverviewSnapshot:
+    """Compute the municipality's overview for `today` and store it (upsert on the day:
+    running it twice, or two first views at once, leaves one row). `prune` drops days
+    older than a week (the job does; a page view need not)."""
+    today = today or timezone.localdate()
+    data = overview(Youth.objects.filter(municipality_id=municipality_id), period_for(today))
+    snapshot = OverviewSnapshot(
+        municipality_id=municipality_id,
+        on=today,
+        computed_at=timezone.now(),
+        data=overview_to_json(data),
+    )
+    OverviewSnapshot.objects.bulk_create(
+        [snapshot],
+        update_conflicts=True,
+        unique_fields=["municipality", "on"],
+        update_fields=["computed_at", "data"],
+    )
+    if prune:
+        OverviewSnapshot.objects.filter(
+            municipality_id=municipality_id,
+            on__lt=today - dt.timedelta(days=SNAPSHOT_DAYS_KEPT),
+        ).delete()
+    logger.info("overview computed municipality=%s", municipality_id)
+    return snapshot
+
+
+def municipality_overview(*, municipality_id: int, today: dt.date):
+    """The day's overview of the whole municipality and when it was computed: the stored
+    one, or computed now by the day's first view."""
+    snapshot = OverviewSnapshot.objects.filter(municipality_id=municipality_id, on=today).first()
+    if snapshot is None:
+        snapshot = overview_snapshot_rebuild(
+            municipality_id=municipality_id, today=today, prune=False
+        )
+    return overview_from_json(snapshot.data), snapshot.computed_at

@@ -1,11 +1,11 @@
-"""Periodic and on-demand rebuilding of the monthly figures (ids in, idempotent)."""
+"""Periodic and on-demand rebuilding of the overview's figures (ids in, idempotent)."""
 
 import datetime as dt
 import logging
 
 from celery import shared_task
 
-from dashboards.services import monthly_figures_rebuild
+from dashboards.services import monthly_figures_rebuild, overview_snapshot_rebuild
 from kaa.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 def rebuild_monthly_figures(
     municipality_id: int | None = None, today_iso: str | None = None
 ) -> int:
-    """One municipality, or every municipality that has youths (the nightly run)."""
+    """The monthly figures and the day's overview of one municipality, or of every
+    municipality that has youths (the nightly run)."""
     today = dt.date.fromisoformat(today_iso) if today_iso else None
     if municipality_id is not None:
         ids = list(Municipality.objects.filter(pk=municipality_id).values_list("pk", flat=True))
@@ -28,6 +29,7 @@ def rebuild_monthly_figures(
     rebuilt = 0
     for pk in ids:
         monthly_figures_rebuild(municipality_id=pk, today=today)
+        overview_snapshot_rebuild(municipality_id=pk, today=today)
         rebuilt += 1
     logger.info("monthly figures rebuilt for %s municipalities", rebuilt)
     return rebuilt

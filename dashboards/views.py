@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dashboards import charts, report, selectors
-from dashboards.services import last_computed
+from dashboards.services import last_computed, municipality_overview
 from dashboards.tasks import rebuild_monthly_figures
 from kaa.access import Perm, has_perm, require_perm, youths_visible_to
 from kaa.models import Role
@@ -72,7 +72,13 @@ def overview(request):
     if scope == SCOPE_MINE:
         youths = youths.filter(assigned_to=request.user)
     period = period_for(today)
-    data = selectors.overview(youths, period)
+    if scope == SCOPE_MINE:
+        # A caseload is small: counted live on every view.
+        data, computed_at = selectors.overview(youths, period), None
+    else:
+        data, computed_at = municipality_overview(
+            municipality_id=membership.municipality_id, today=today
+        )
     trend = []
     if scope == SCOPE_MUNICIPALITY:
         trend = selectors.half_year_trend(
@@ -83,6 +89,7 @@ def overview(request):
         "dashboards/overview.html",
         {
             "data": data,
+            "computed_at": computed_at,
             "trend": trend,
             "trend_chart": _trend_chart(trend) if trend else None,
             "trend_computed_at": min((p.computed_at for p in trend if p.computed_at), default=None),
@@ -104,13 +111,12 @@ def overview(request):
 @login_required
 @require_POST
 def rebuild(request):
-    """Recount the monthly figures now (a cache of counts; no record changes)."""
+    """Recount the overview and the monthly figures now (caches of counts; no record
+    changes)."""
     membership = require_perm(request.membership, Perm.VIEW_STATISTICS)
     municipality_id = membership.municipality_id
     transaction.on_commit(lambda: rebuild_monthly_figures.delay(municipality_id=municipality_id))
-    messages.success(
-        request, _("Månadssiffrorna räknas om. Ladda om sidan om en stund för att se dem.")
-    )
+    messages.success(request, _("Siffrorna räknas om. Ladda om sidan om en stund för att se dem."))
     return redirect("dashboards:overview")
 
 

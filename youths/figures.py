@@ -138,7 +138,9 @@ def annotate_figures(queryset, period: Period):
         youth=OuterRef("pk"),
         start_date__lte=on,
     )
-    queryset = queryset.annotate(
+    # alias(), not annotate(): the flags filter and count, but a list page never selects
+    # them (each is a subquery per youth).
+    queryset = queryset.alias(
         fig_enrolled_since=Subquery(covering.values("start_date")[:1]),
         fig_entry_reason=Subquery(covering.values("entry_reason__value")[:1]),
         fig_entry_reason_key=Subquery(covering.values("entry_reason__key")[:1]),
@@ -152,7 +154,7 @@ def annotate_figures(queryset, period: Period):
             .values("follow_up_on")[:1]
         ),
     )
-    return queryset.annotate(
+    return queryset.alias(
         fig_contacted=Exists(contacts_until.filter(at__gte=period.start_at)),
         fig_reached=Exists(
             contacts_until.filter(reached=True, at__date__gte=OuterRef("fig_enrolled_since"))
@@ -208,7 +210,7 @@ def in_group_figures(period: Period) -> dict[str, Q]:
 def with_in_group_figures(queryset, period: Period):
     """The youths in the group on `period.on`, annotated for `in_group_figures`."""
     queryset = annotate_figures(queryset.in_target_group(on=period.on), period)
-    return queryset.annotate(fig_response=_declined_latest(period))
+    return queryset.alias(fig_response=_declined_latest(period))
 
 
 def quality_conditions(period: Period) -> dict[str, Q]:

@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dashboards import selectors
-from dashboards.models import MonthlyFigure
-from dashboards.services import monthly_figures_rebuild
+from dashboards.models import MonthlyFigure, OverviewSnapshot
+from dashboards.services import monthly_figures_rebuild, overview_snapshot_rebuild
 from dashboards.tasks import rebuild_monthly_figures
 from kaa.access import youths_visible_to
 from tests.dashboards.conftest import TODAY
@@ -144,3 +145,17 @@ def test_trend_says_when_figures_are_missing(register, home):
         municipality_id=home.pk, period=period_for(TODAY), current=None
     )
     assert [p.in_group for p in trend] == [None] * 6
+
+
+def test_stored_overview_is_the_computed_one(register, rektor, home):
+    data = figures(rektor, home)
+    assert selectors.overview_from_json(selectors.overview_to_json(data)) == data
+    old = OverviewSnapshot.objects.create(
+        municipality=home, on=TODAY - dt.timedelta(days=8), computed_at=timezone.now(), data={}
+    )
+    snapshot = overview_snapshot_rebuild(municipality_id=home.pk, today=TODAY)
+    again = overview_snapshot_rebuild(municipality_id=home.pk, today=TODAY)
+    assert selectors.overview_from_json(again.data) == data
+    # One row per day, rewritten; a week-old day is dropped by the job.
+    assert list(OverviewSnapshot.objects.values_list("on", flat=True)) == [TODAY]
+    assert snapshot.on == again.on and not OverviewSnapshot.objects.filter(pk=old.pk).exists()

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dashboards.models import MonthlyFigure
+from dashboards.models import MonthlyFigure, OverviewSnapshot
 from dashboards.services import monthly_figures_rebuild
 from kaa.models import AuditAction, AuditEvent
-from tests.dashboards.conftest import TODAY
+from tests.dashboards.conftest import TODAY, contact
 
 pytestmark = [pytest.mark.django_db]
 
@@ -214,3 +214,39 @@ def test_report_xlsx_cells(client_for, rektor, register, home):
 def test_report_refuses_a_half_year_outside_the_choices(client_for, rektor, register):
     response = client_for(rektor).get(reverse("dashboards:report"), {"halvar": "1999H1"})
     assert response.context["half_year"] == "2026 H2"
+
+
+def test_overview_reads_the_days_stored_figures(
+    client_for,
+    rektor,
+    register,
+    home,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    client = client_for(rektor)
+    # The day's first view computes the figures and stores them.
+    assert client.get(OVERVIEW).context["data"].figures["ej_kontaktade"].total == 1
+    assert OverviewSnapshot.objects.filter(municipality=home, on=TODAY).count() == 1
+    contact(register["Bo"], TODAY)
+    # Session, user, membership, the stored figures, the trend, and the session's save.
+    with django_assert_max_num_queries(10):
+        second = client.get(OVERVIEW)
+    # The page shows the stored figures and says when they were computed …
+    assert second.context["data"].figures["ej_kontaktade"].total == 1
+    assert "Siffrorna beräknades 2026-11-22 13:00" in second.content.decode()
+    # … while the list behind a figure is always live.
+    assert listed(client, coordinator="all", figur="ej_kontaktade") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("dashboards:rebuild"))
+    assert client.get(OVERVIEW).context["data"].figures["ej_kontaktade"].total == 0
+    assert OverviewSnapshot.objects.count() == 1
+
+
+def test_caseload_figures_are_live(client_for, coordinator, register):
+    client = client_for(coordinator)
+    figures = client.get(OVERVIEW, {"urval": "mina"}).context["data"].figures
+    assert figures["aldrig_nadda"].total == 1  # Dan
+    contact(register["Dan"], TODAY, reached=True)
+    figures = client.get(OVERVIEW, {"urval": "mina"}).context["data"].figures
+    assert figures["aldrig_nadda"].total == 0
