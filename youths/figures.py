@@ -148,6 +148,12 @@ def annotate_figures(queryset, period: Period):
         fig_last_contact_on=Subquery(
             latest_contact.annotate(day=TruncDate("at")).values("day")[:1]
         ),
+        # The latest reached contact's day, set against the enrolment's start: two index
+        # look-ups per youth (a subquery that refers to the enrolment inside the contacts
+        # would be evaluated per contact).
+        fig_last_reached_on=Subquery(
+            latest_contact.filter(reached=True).annotate(day=TruncDate("at")).values("day")[:1]
+        ),
         fig_action_follow_up=Subquery(
             Action.objects.filter(youth=OuterRef("pk"), follow_up_on__lte=on)
             .order_by("follow_up_on")
@@ -156,9 +162,6 @@ def annotate_figures(queryset, period: Period):
     )
     return queryset.alias(
         fig_contacted=Exists(contacts_until.filter(at__gte=period.start_at)),
-        fig_reached=Exists(
-            contacts_until.filter(reached=True, at__date__gte=OuterRef("fig_enrolled_since"))
-        ),
         fig_in_action=Exists(ongoing_action),
         fig_occupation_key=Coalesce(
             Subquery(latest_contact.filter(occupation__isnull=False).values("occupation__key")[:1]),
@@ -198,7 +201,8 @@ def in_group_figures(period: Period) -> dict[str, Q]:
         "i_malgrupp": Q(),
         "kontaktade": Q(fig_contacted=True),
         "ej_kontaktade": Q(fig_contacted=False),
-        "aldrig_nadda": Q(fig_reached=False),
+        "aldrig_nadda": Q(fig_last_reached_on__isnull=True)
+        | Q(fig_last_reached_on__lt=F("fig_enrolled_since")),
         "i_atgard": Q(fig_in_action=True),
         "tackat_nej": Q(fig_in_action=False, fig_response="nej"),
         "okand_sysselsattning": Q(fig_occupation_key=UNKNOWN_KEY),
