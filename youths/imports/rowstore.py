@@ -95,30 +95,25 @@ def insert_rows(batch_id: int, rows) -> None:
         cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
 
 
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL's autovacuum lags behind)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ImportRow._meta.db_table}")
+
+
 def update_plan(batch_id: int, rows) -> None:
-    """Replan rows already stored (the same file uploaded again): action and to_verify."""
-    existing = {
-        r.number: r
-        for r in ImportRow.objects.filter(batch_id=batch_id).only(
-            "pk", "number", "action", "to_verify"
-        )
-    }
-    changed = []
-    for row in rows:
-        stored = existing.get(row.number)
-        if stored is None:
-            continue
-        to_verify = bool(row.data.get("to_verify"))
-        stored.action, stored.to_verify = row.action, to_verify
-        stored.result, stored.new_event, stored.opened_verification, stored.applied_at = (
-            "",
-            False,
-            False,
-            None,
-        )
-        changed.append(stored)
-    ImportRow.objects.bulk_update(
-        changed,
-        ["action", "to_verify", "result", "new_event", "opened_verification", "applied_at"],
-        batch_size=2000,
+    """Replan rows already stored (the same file uploaded again): reset what applying
+    recorded, then set action and to_verify in a few set updates (one per distinct pair)."""
+    rows_of_batch = ImportRow.objects.filter(batch_id=batch_id)
+    rows_of_batch.update(
+        result="", new_event=False, opened_verification=False, applied_at=None, to_verify=False
     )
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for row in rows:
+        groups.setdefault((row.action, bool(row.data.get("to_verify"))), []).append(row.number)
+    for (action, to_verify), numbers in groups.items():
+        for start in range(0, len(numbers), 5000):
+            rows_of_batch.filter(number__in=numbers[start : start + 5000]).update(
+                action=action, to_verify=to_verify
+            )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import Perm, require_perm
+from kaa.audit import audit_record_list
 from kaa.forms_util import apply_validation_error
 from youths.imports import report, services
 from youths.imports.forms import MappingForm, UploadForm
@@ -100,11 +101,26 @@ def batch_detail(request, pk):
         context["errors"] = _error_rows(batch)
         context["error_rows"] = counts.get("error_rows", 0)
         context["to_verify"] = rows.filter(to_verify=True).only(
-            "number", "personnummer", "first_name", "last_name", "verify_reason", "action"
+            "number",
+            "personnummer",
+            "first_name",
+            "last_name",
+            "verify_reason",
+            "action",
+            "youth_id",
         )[:SHOWN]
         context["skipped"] = rows.filter(
             action__in=[ImportRow.Action.SKIP_YOUNG, ImportRow.Action.SKIP_OLD]
         ).only("number", "personnummer", "action")[:SHOWN]
+        # Youths of the register shown in the lists are audited like any list of youths.
+        shown = {r.youth_id for r in context["to_verify"] if r.youth_id}
+        if shown:
+            audit_record_list(
+                user=request.user,
+                municipality_id=batch.municipality_id,
+                youth_ids=sorted(shown),
+                context="import_batch",
+            )
     response = render(request, "imports/batch.html", context)
     if context["running"]:
         # The page reloads itself while a worker reads or applies the list (no script:
