@@ -46,8 +46,15 @@ class Sex(models.TextChoices):
 
 
 class Youth(models.Model):
+    # No index of its own: the unique (municipality, personnummer) and the name index lead
+    # with it. A second, narrower index lets the planner pick it on stale statistics and
+    # filter a whole municipality per lookup by personnummer (seen in bulk imports).
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="youths", verbose_name=_("kommun")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="youths",
+        verbose_name=_("kommun"),
+        db_index=False,
     )
     personnummer = models.CharField(_("personnummer"), max_length=12)
     # Derived from the personnummer on save (it never changes for a given number), so

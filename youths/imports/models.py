@@ -111,7 +111,11 @@ class ImportRow(models.Model):
         SKIP_YOUNG = "under_skolplikt", _("Utanför målgruppen: skolplikten har inte upphört")
         SKIP_OLD = "age_20_or_over", _("Utanför målgruppen: har fyllt 20 år")
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # Indexed by the unique (batch, number) only: chunks are ranges of row numbers, and a
+    # narrower index would be picked on stale statistics and scan the whole batch.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     number = models.PositiveIntegerField(_("rad"))  # as Excel shows it (1-based)
     values = models.JSONField(default=list)  # the original cells, as text
     errors = models.JSONField(default=list, blank=True)  # [{column, message}]
@@ -144,8 +148,15 @@ class ImportRow(models.Model):
     # What applying did: created/updated/unchanged; the youth; whether the row was new
     # information (a move-in or notice not seen before) and the verification it feeds.
     result = models.CharField(max_length=20, blank=True)
+    # No indexes on these two: rows are written in bulk and read by batch; the youth's
+    # history reaches them through its move-ins and notices.
     youth = models.ForeignKey(
-        "youths.Youth", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_rows"
+        "youths.Youth",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_rows",
+        db_index=False,
     )
     new_event = models.BooleanField(default=False)
     opened_verification = models.BooleanField(default=False)
@@ -155,6 +166,7 @@ class ImportRow(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="import_rows",
+        db_index=False,
     )
     applied_at = models.DateTimeField(null=True, blank=True)
 
@@ -192,8 +204,8 @@ class SchoolEvent(models.TextChoices):
 
 
 class SchoolNotice(models.Model):
-    youth = models.ForeignKey(
-        "youths.Youth", on_delete=models.CASCADE, related_name="school_notices"
+    youth = models.ForeignKey(  # indexed by the unique constraint, which leads with it
+        "youths.Youth", on_delete=models.CASCADE, related_name="school_notices", db_index=False
     )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="notices")
     program = models.CharField(_("program"), max_length=20, blank=True)
@@ -234,7 +246,9 @@ class SchoolNotice(models.Model):
 class MoveIn(models.Model):
     """The youth became folkbokförd in the municipality on `moved_in_on`."""
 
-    youth = models.ForeignKey("youths.Youth", on_delete=models.CASCADE, related_name="move_ins")
+    youth = models.ForeignKey(  # indexed by the unique constraint, which leads with it
+        "youths.Youth", on_delete=models.CASCADE, related_name="move_ins", db_index=False
+    )
     moved_in_on = models.DateField(_("inflyttningsdatum"))
     moved_from = models.CharField(_("inflyttad från"), max_length=100, blank=True)
     from_abroad = models.BooleanField(_("från utlandet"), default=False)

@@ -166,6 +166,7 @@ def import_batch_preview(*, batch_id: int, today: dt.date | None = None) -> Impo
         else:
             ImportRow.objects.filter(batch_id=batch.pk).delete()
             rowstore.insert_rows(batch.pk, parsed)
+            rowstore.analyze()
         _set_status(
             batch,
             Status.PREVIEW,
