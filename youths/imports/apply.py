@@ -108,27 +108,66 @@ def apply_rows(batch: ImportBatch, *, user, today: dt.date) -> None:
         lo = hi
 
 
+_CHUNK_COLUMNS = (
+    "id",
+    "number",
+    "personnummer",
+    "birth_date",
+    "turns_20_on",
+    *UPDATABLE,
+    "event_date",
+    "moved_from",
+    "from_abroad",
+    "school_code",
+    "school_name",
+    "principal",
+    "program",
+    "event",
+    "contact_person",
+    "verify_reason",
+    "suggested_code",
+    "verification_id",
+)
+# A narrow temporary copy of the chunk's rows: the flags are worked out there, and the
+# stored rows are written once at the end (updating the wide, indexed rows once per
+# step cost most of the time of an apply).
+CHUNK = "import_chunk"
+
+
 def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) -> None:
     now = timezone.now()
     rows = _t(ImportRow)
     youth_t = _t(Youth)
     m = batch.municipality_id
-    # The rows of the chunk that are in the target group and not applied yet.
-    where = (
-        "r.batch_id = %s AND r.number >= %s AND r.number < %s AND r.applied_at IS NULL "
-        "AND r.action IN ('create', 'update', 'unchanged')"
-    )
-    wp = [batch.pk, lo, hi]
-    find_youth = f"(SELECT y.id FROM {youth_t} y WHERE y.municipality_id = %s AND y.personnummer = r.personnummer)"
-
     with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            # Statements over a few thousand rows pass jit_above_cost, and compiling them
+            # costs more than running them.
+            c.execute("SET LOCAL jit = off")
+            # Every statement joins a few thousand chunk rows to large tables through
+            # unique indexes. Statistics lag behind a bulk load (the tables grow chunk by
+            # chunk), and a hash join planned on them reads a whole table per statement.
+            c.execute("SET LOCAL enable_hashjoin = off")
+            c.execute("SET LOCAL enable_mergejoin = off")
+        c.execute(f"DROP TABLE IF EXISTS {CHUNK}")
+        columns = ", ".join(f"r.{col}" for col in _CHUNK_COLUMNS)
+        # The rows of the chunk that are in the target group and not applied yet, with the
+        # youth they are about (NULL: to be created).
         c.execute(
-            f"UPDATE {rows} AS r SET youth_id = {find_youth}, result = '', new_event = %s, "
-            f"opened_verification = %s, to_verify = %s WHERE {where}",
-            [m, False, False, False, *wp],
+            f"CREATE TEMPORARY TABLE {CHUNK} AS SELECT {columns}, "
+            f"(SELECT y.id FROM {youth_t} y WHERE y.municipality_id = %s "
+            f"AND y.personnummer = r.personnummer) AS youth_id, "
+            f"r.result, r.new_event, r.opened_verification, r.to_verify FROM {rows} AS r "
+            f"WHERE r.batch_id = %s AND r.number >= %s AND r.number < %s "
+            f"AND r.applied_at IS NULL AND r.action IN ('create', 'update', 'unchanged')",
+            [m, batch.pk, lo, hi],
         )
+        c.execute(f"CREATE INDEX {CHUNK}_id ON {CHUNK} (id)")
+        c.execute(f"CREATE INDEX {CHUNK}_youth ON {CHUNK} (youth_id)")
         c.execute(
-            f"UPDATE {rows} AS r SET result = 'created' WHERE {where} AND r.youth_id IS NULL", wp
+            f"UPDATE {CHUNK} SET result = CASE WHEN youth_id IS NULL THEN 'created' ELSE '' END, "
+            f"new_event = %s, opened_verification = %s, to_verify = %s",
+            [False, False, False],
         )
         extra = _youth_defaults()
         extra_cols = "".join(f", {col}" for col, _ in extra)
@@ -139,105 +178,128 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             f"created_at, updated_at{extra_cols}) "
             f"SELECT %s, r.personnummer, r.birth_date, r.turns_20_on, r.first_name, r.last_name, "
             f"r.street_address, r.postal_code, r.postal_town, r.phone, r.email, %s, %s{extra_vals} "
-            f"FROM {rows} AS r WHERE {where} AND r.result = 'created' "
+            f"FROM {CHUNK} AS r WHERE r.result = 'created' "
             f"ON CONFLICT (municipality_id, personnummer) DO NOTHING",
-            [m, now, now, *[value for _, value in extra], *wp],
+            [m, now, now, *[value for _, value in extra]],
         )
         c.execute(
-            f"UPDATE {rows} AS r SET youth_id = {find_youth} WHERE {where} AND r.youth_id IS NULL",
-            [m, *wp],
+            f"UPDATE {CHUNK} SET youth_id = (SELECT y.id FROM {youth_t} y "
+            f"WHERE y.municipality_id = %s AND y.personnummer = {CHUNK}.personnummer) "
+            f"WHERE youth_id IS NULL",
+            [m],
         )
         if batch.kind == ImportKind.INFLYTTADE:
-            _move_ins(c, where, wp, now)
+            _move_ins_changes(c, now)
+            _verifications(c, batch, user=user, today=today)
+            _move_ins_insert(c)
         else:
-            _notices(c, where, wp, today)
-        _verifications(c, batch, where, wp, user=user, today=today)
-        _audit(c, batch, where, wp, user=user, now=now)
+            _notices_new(c)
+            _verifications(c, batch, user=user, today=today)
+            _notices_insert(c, today)
+        _audit(c, batch, user=user, now=now)
+        c.execute(
+            f"UPDATE {rows} SET youth_id = r.youth_id, result = r.result, new_event = r.new_event, "
+            f"opened_verification = r.opened_verification, to_verify = r.to_verify, "
+            f"verification_id = r.verification_id, applied_at = %s FROM {CHUNK} AS r "
+            f"WHERE {rows}.id = r.id",
+            [now],
+        )
+        done = c.rowcount
         c.execute(
             f"UPDATE {rows} SET applied_at = %s WHERE batch_id = %s AND number >= %s "
             f"AND number < %s AND applied_at IS NULL",
             [now, batch.pk, lo, hi],
         )
+        done += c.rowcount
+        # Progress and a heartbeat for the sweeper, rolled back with the chunk if it fails.
         c.execute(
-            f"UPDATE {_t(ImportBatch)} SET status_changed_at = %s, rows_done = (SELECT COUNT(*) "
-            f"FROM {rows} WHERE batch_id = %s AND applied_at IS NOT NULL) WHERE id = %s",
-            [now, batch.pk, batch.pk],
+            f"UPDATE {_t(ImportBatch)} SET status_changed_at = %s, rows_done = rows_done + %s "
+            f"WHERE id = %s",
+            [now, done, batch.pk],
         )
+        c.execute(f"DROP TABLE {CHUNK}")
 
 
-def _move_ins(c, where, wp, now) -> None:
-    rows, move_t, youth_t = _t(ImportRow), _t(MoveIn), _t(Youth)
+def _move_ins_changes(c, now) -> None:
+    move_t, youth_t = _t(MoveIn), _t(Youth)
     c.execute(
-        f"UPDATE {rows} AS r SET new_event = NOT EXISTS (SELECT 1 FROM {move_t} m "
-        f"WHERE m.youth_id = r.youth_id AND m.moved_in_on = r.event_date) WHERE {where}",
-        wp,
+        f"UPDATE {CHUNK} SET new_event = NOT EXISTS (SELECT 1 FROM {move_t} m "
+        f"WHERE m.youth_id = {CHUNK}.youth_id AND m.moved_in_on = {CHUNK}.event_date)"
     )
     # A known youth is updated only from newer data: a move-in later than every one known.
-    changed = " OR ".join(f"(r.{f} <> '' AND r.{f} <> y.{f})" for f in UPDATABLE)
+    changed = " OR ".join(f"({CHUNK}.{f} <> '' AND {CHUNK}.{f} <> y.{f})" for f in UPDATABLE)
     c.execute(
-        f"UPDATE {rows} AS r SET result = CASE WHEN NOT EXISTS (SELECT 1 FROM {move_t} m "
-        f"WHERE m.youth_id = r.youth_id AND m.moved_in_on >= r.event_date) AND EXISTS "
-        f"(SELECT 1 FROM {youth_t} y WHERE y.id = r.youth_id AND ({changed})) "
-        f"THEN 'updated' ELSE 'unchanged' END WHERE {where} AND r.result = ''",
-        wp,
+        f"UPDATE {CHUNK} SET result = CASE WHEN NOT EXISTS (SELECT 1 FROM {move_t} m "
+        f"WHERE m.youth_id = {CHUNK}.youth_id AND m.moved_in_on >= {CHUNK}.event_date) AND EXISTS "
+        f"(SELECT 1 FROM {youth_t} y WHERE y.id = {CHUNK}.youth_id AND ({changed})) "
+        f"THEN 'updated' ELSE 'unchanged' END WHERE result = ''"
     )
     sets = ", ".join(
         f"{f} = CASE WHEN r.{f} <> '' THEN r.{f} ELSE {youth_t}.{f} END" for f in UPDATABLE
     )
     if _has_version():
         sets += f", version = {youth_t}.version + 1"
+    c.execute(f"SELECT 1 FROM {CHUNK} WHERE result = 'updated' LIMIT 1")
+    if c.fetchone():
+        c.execute(
+            f"UPDATE {youth_t} SET {sets}, updated_at = %s FROM {CHUNK} AS r "
+            f"WHERE r.youth_id = {youth_t}.id AND r.result = 'updated'",
+            [now],
+        )
+
+
+def _move_ins_insert(c) -> None:
+    # With the verification the move-in feeds, so the new rows are written once.
     c.execute(
-        f"UPDATE {youth_t} SET {sets}, updated_at = %s FROM {rows} AS r "
-        f"WHERE r.youth_id = {youth_t}.id AND {where} AND r.result = 'updated'",
-        [now, *wp],
-    )
-    c.execute(
-        f"INSERT INTO {move_t} (youth_id, moved_in_on, moved_from, from_abroad, source_row_id) "
-        f"SELECT r.youth_id, r.event_date, r.moved_from, r.from_abroad, r.id FROM {rows} AS r "
-        f"WHERE {where} AND r.new_event ON CONFLICT (youth_id, moved_in_on) DO NOTHING",
-        wp,
+        f"INSERT INTO {_t(MoveIn)} (youth_id, moved_in_on, moved_from, from_abroad, "
+        f"source_row_id, verification_id) SELECT r.youth_id, r.event_date, r.moved_from, "
+        f"r.from_abroad, r.id, CASE WHEN r.to_verify THEN r.verification_id END "
+        f"FROM {CHUNK} AS r WHERE r.new_event ON CONFLICT (youth_id, moved_in_on) DO NOTHING"
     )
 
 
-def _notices(c, where, wp, today) -> None:
-    rows, school_t, notice_t = _t(ImportRow), _t(School), _t(SchoolNotice)
+def _notices_new(c) -> None:
+    school_t, notice_t = _t(School), _t(SchoolNotice)
     c.execute(
         f"INSERT INTO {school_t} (code, name, principal) SELECT r.school_code, MAX(r.school_name), "
-        f"MAX(r.principal) FROM {rows} AS r WHERE {where} GROUP BY r.school_code "
-        f"ON CONFLICT (code) DO NOTHING",
-        wp,
+        f"MAX(r.principal) FROM {CHUNK} AS r WHERE r.school_code <> '' GROUP BY r.school_code "
+        f"ON CONFLICT (code) DO NOTHING"
     )
     c.execute(
-        f"UPDATE {rows} AS r SET new_event = NOT EXISTS (SELECT 1 FROM {notice_t} n "
-        f"JOIN {school_t} s ON s.id = n.school_id WHERE n.youth_id = r.youth_id "
-        f"AND s.code = r.school_code AND n.event = r.event AND n.event_date = r.event_date) "
-        f"WHERE {where}",
-        wp,
+        f"UPDATE {CHUNK} SET new_event = NOT EXISTS (SELECT 1 FROM {notice_t} n "
+        f"JOIN {school_t} s ON s.id = n.school_id WHERE n.youth_id = {CHUNK}.youth_id "
+        f"AND s.code = {CHUNK}.school_code AND n.event = {CHUNK}.event "
+        f"AND n.event_date = {CHUNK}.event_date)"
     )
     c.execute(
-        f"UPDATE {rows} AS r SET result = CASE WHEN r.new_event THEN 'updated' ELSE 'unchanged' END "
-        f"WHERE {where} AND r.result = ''",
-        wp,
+        f"UPDATE {CHUNK} SET result = CASE WHEN new_event THEN 'updated' ELSE 'unchanged' END "
+        f"WHERE result = ''"
     )
+
+
+def _notices_insert(c, today) -> None:
+    school_t, notice_t = _t(School), _t(SchoolNotice)
     c.execute(
         f"INSERT INTO {notice_t} (youth_id, school_id, program, event, event_date, received_on, "
-        f"contact_person, suggested_code, source_row_id) SELECT r.youth_id, "
+        f"contact_person, suggested_code, source_row_id, verification_id) SELECT r.youth_id, "
         f"(SELECT s.id FROM {school_t} s WHERE s.code = r.school_code), r.program, r.event, "
-        f"r.event_date, %s, r.contact_person, r.suggested_code, r.id FROM {rows} AS r "
-        f"WHERE {where} AND r.new_event ON CONFLICT (youth_id, school_id, event, event_date) DO NOTHING",
-        [today, *wp],
+        f"r.event_date, %s, r.contact_person, r.suggested_code, r.id, "
+        f"CASE WHEN r.to_verify THEN r.verification_id END FROM {CHUNK} AS r "
+        f"WHERE r.new_event ON CONFLICT (youth_id, school_id, event, event_date) DO NOTHING",
+        [today],
     )
 
 
-def _verifications(c, batch, where, wp, *, user, today) -> None:
-    rows, ver_t, enr_t, youth_t = _t(ImportRow), _t(Verification), _t(Enrolment), _t(Youth)
+def _verifications(c, batch, *, user, today) -> None:
+    ver_t, enr_t, youth_t = _t(Verification), _t(Enrolment), _t(Youth)
     in_group = (
         f"EXISTS (SELECT 1 FROM {enr_t} e JOIN {youth_t} y ON y.id = e.youth_id "
-        f"WHERE e.youth_id = r.youth_id AND e.start_date <= %s AND (e.end_date IS NULL "
+        f"WHERE e.youth_id = {CHUNK}.youth_id AND e.start_date <= %s AND (e.end_date IS NULL "
         f"OR e.end_date > %s) AND y.turns_20_on > %s)"
     )
     open_enrolment = (
-        f"EXISTS (SELECT 1 FROM {enr_t} e WHERE e.youth_id = r.youth_id AND e.end_date IS NULL)"
+        f"EXISTS (SELECT 1 FROM {enr_t} e WHERE e.youth_id = {CHUNK}.youth_id "
+        f"AND e.end_date IS NULL)"
     )
     if batch.kind == ImportKind.INFLYTTADE:
         condition, params = f"NOT {in_group}", [today, today, today]
@@ -245,51 +307,37 @@ def _verifications(c, batch, where, wp, *, user, today) -> None:
     else:
         # avbrott/slutat: the youth may belong to the group; börjat for an enrolled youth:
         # the enrolment may end. frånvaro is kept for preventive follow-up only.
-        condition = (
-            f"((r.event IN (%s, %s) AND NOT {in_group}) OR (r.event = %s AND {open_enrolment}))"
-        )
+        condition = f"((event IN (%s, %s) AND NOT {in_group}) OR (event = %s AND {open_enrolment}))"
         params = [SchoolEvent.DROPOUT, SchoolEvent.LEFT, today, today, today, SchoolEvent.STARTED]
         source = Verification.Source.SCHOOL_NOTICE
+    c.execute(f"UPDATE {CHUNK} SET to_verify = {condition} WHERE new_event", params)
     c.execute(
-        f"UPDATE {rows} AS r SET to_verify = {condition} WHERE {where} AND r.new_event",
-        [*params, *wp],
-    )
-    c.execute(
-        f"UPDATE {rows} AS r SET opened_verification = NOT EXISTS (SELECT 1 FROM {ver_t} v "
-        f"WHERE v.youth_id = r.youth_id AND v.resolved_on IS NULL) WHERE {where} AND r.to_verify",
-        wp,
+        f"UPDATE {CHUNK} SET opened_verification = NOT EXISTS (SELECT 1 FROM {ver_t} v "
+        f"WHERE v.youth_id = {CHUNK}.youth_id AND v.resolved_on IS NULL) WHERE to_verify"
     )
     c.execute(
         f"INSERT INTO {ver_t} (youth_id, opened_on, source, note, outcome, resolution_note, "
         f"created_by_id, observed_on, suggested_code) SELECT r.youth_id, %s, %s, r.verify_reason, "
-        f"'', '', %s, r.event_date, r.suggested_code FROM {rows} AS r "
-        f"WHERE {where} AND r.opened_verification "
+        f"'', '', %s, r.event_date, r.suggested_code FROM {CHUNK} AS r "
+        f"WHERE r.opened_verification "
         f"ON CONFLICT (youth_id) WHERE resolved_on IS NULL DO NOTHING",
-        [today, source, getattr(user, "pk", None), *wp],
+        [today, source, getattr(user, "pk", None)],
     )
     c.execute(
-        f"UPDATE {rows} AS r SET verification_id = (SELECT v.id FROM {ver_t} v "
-        f"WHERE v.youth_id = r.youth_id AND v.resolved_on IS NULL) WHERE {where} AND r.to_verify",
-        wp,
-    )
-    target = _t(MoveIn) if batch.kind == ImportKind.INFLYTTADE else _t(SchoolNotice)
-    c.execute(
-        f"UPDATE {target} SET verification_id = (SELECT r.verification_id FROM {rows} AS r "
-        f"WHERE r.id = {target}.source_row_id) WHERE source_row_id IN (SELECT r.id FROM {rows} AS r "
-        f"WHERE {where} AND r.to_verify)",
-        wp,
+        f"UPDATE {CHUNK} SET verification_id = (SELECT v.id FROM {ver_t} v "
+        f"WHERE v.youth_id = {CHUNK}.youth_id AND v.resolved_on IS NULL) WHERE to_verify"
     )
 
 
-def _audit(c, batch, where, wp, *, user, now) -> None:
+def _audit(c, batch, *, user, now) -> None:
     placeholder, detail = _json({"import_batch": batch.pk, "kind": batch.kind})
     username = getattr(user, "username", "") if user is not None else "system"
     c.execute(
         f"INSERT INTO {_t(AuditEvent)} (at, user_id, username, municipality_id, youth_id, action, "
         f"object_type, object_id, detail) SELECT %s, %s, %s, %s, r.youth_id, CASE r.result "
-        f"WHEN 'created' THEN %s WHEN 'updated' THEN %s ELSE %s END, 'importrow', r.id, {placeholder} "
-        f"FROM {_t(ImportRow)} AS r WHERE {where} AND (r.result IN ('created', 'updated') "
-        f"OR r.opened_verification)",
+        f"WHEN 'created' THEN %s WHEN 'updated' THEN %s ELSE %s END, 'importrow', r.id, "
+        f"{placeholder} FROM {CHUNK} AS r WHERE r.result IN ('created', 'updated') "
+        f"OR r.opened_verification",
         [
             now,
             getattr(user, "pk", None),
@@ -299,6 +347,5 @@ def _audit(c, batch, where, wp, *, user, now) -> None:
             AuditAction.YOUTH_UPDATE,
             AuditAction.VERIFICATION_OPEN,
             detail,
-            *wp,
         ],
     )
