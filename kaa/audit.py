@@ -11,6 +11,18 @@ def _username(user) -> str:
     return getattr(user, "username", "") if user is not None else "system"
 
 
+def _without_nul(value):
+    """PostgreSQL cannot store a NUL character in text or jsonb: a detail that carries one
+    (from request data) would turn the audited action into a 500."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def audit_record(
     *,
     user,
@@ -25,13 +37,13 @@ def audit_record(
     personnummer: the trail is read by administrators in other contexts."""
     return AuditEvent.objects.create(
         user=user if getattr(user, "pk", None) else None,
-        username=username if username is not None else _username(user),
+        username=_without_nul(username if username is not None else _username(user))[:150],
         municipality_id=municipality_id,
         youth_id=youth_id,
         action=action,
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
-        detail=detail or {},
+        detail=_without_nul(detail or {}),
     )
 
 

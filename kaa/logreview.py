@@ -8,6 +8,7 @@ caseload, reads of youths with protected identity, and failed logins.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,10 +31,23 @@ class Review:
     unknown_failed_logins: int
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+
+
 def month_bounds(month: str | None) -> tuple[dt.date, dt.date]:
-    """'YYYY-MM' (default: the current month) → [first day, first day of next month)."""
+    """'YYYY-MM' (default: the current month) → [first day, first day of next month).
+
+    ValueError for anything else: other scripts' digits, a month outside 1-12, or a year
+    whose month bounds (or their time zone offset) fall outside what dates can hold.
+    """
     if month:
-        start = dt.datetime.strptime(month, "%Y-%m").date()
+        found = _MONTH.fullmatch(month)
+        if found is None:
+            raise ValueError("not YYYY-MM")
+        year, number = int(found[1]), int(found[2])
+        if not (dt.MINYEAR < year < dt.MAXYEAR and 1 <= number <= 12):
+            raise ValueError("month out of range")
+        start = dt.date(year, number, 1)
     else:
         start = timezone.localdate().replace(day=1)
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,9 +48,14 @@ def switch_municipality(request):
         )
     target = request.POST.get("next") or ""
     # After a switch, a youth page of the previous municipality would be a 404: go to the list.
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}) or "/ungdomar/" in target:
+    # Only a path of this site is followed (never a view name or another host).
+    if (
+        not target.startswith("/")
+        or not url_has_allowed_host_and_scheme(target, {request.get_host()})
+        or "/ungdomar/" in target
+    ):
         return redirect("youths:list")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 @login_required
@@ -201,13 +206,15 @@ def log_review(request):
         messages.error(request, _("Ange månad som ÅÅÅÅ-MM."))
         start, end = logreview.month_bounds(None)
     result = logreview.review(municipality_id=membership.municipality_id, start=start, end=end)
+    # Only known values reach the audit row: the raw parameter could hold anything (a NUL).
+    report_format = "xlsx" if request.GET.get("format") == "xlsx" else "html"
     audit_record(
         user=request.user,
         municipality_id=membership.municipality_id,
         action=AuditAction.ACCESS_LOG_VIEW,
-        detail={"log_review": start.strftime("%Y-%m"), "format": request.GET.get("format", "html")},
+        detail={"log_review": start.strftime("%Y-%m"), "format": report_format},
     )
-    if request.GET.get("format") == "xlsx":
+    if report_format == "xlsx":
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -18,7 +18,7 @@ from kaa.models import Membership
 from tests.conftest import code
 
 # Ids that exist nowhere, or cannot exist: PostgreSQL's bigint limit and beyond.
-BOGUS_IDS = [0, 999_999_999, 2**63 - 1, 2**63, 10**30]
+BOGUS_IDS = [0, 2**63 - 1, 2**63, 10**30]
 
 
 @dataclass(frozen=True)
