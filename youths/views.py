@@ -1,6 +1,7 @@
 """Pages of the youth register. Thin: access helper, form, one service, redirect."""
 
 import copy
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -282,7 +283,10 @@ def _suggested(request, list_name: str, field: str) -> dict:
     """A reason suggested by a notice or list (`?orsak=<code key>`), one click from the
     verification on the youth page; the coordinator still confirms it."""
     key = request.GET.get("orsak", "")
-    code = Code.objects.current(list_name).filter(key=key).first() if key else None
+    # A code key is a short slug; anything else (a NUL byte, a long string) suggests nothing.
+    if not re.fullmatch(r"[-a-z0-9_]{1,40}", key):
+        return {}
+    code = Code.objects.current(list_name).filter(key=key).first()
     return {field: code.pk} if code else {}
 
 
