@@ -185,3 +185,27 @@ class Consent(models.Model):
             and (self.valid_until is None or on <= self.valid_until)
             and (self.withdrawn_on is None or on < self.withdrawn_on)
         )
+
+
+class DigestDelivery(models.Model):
+    """The day's digest to one coordinator in one municipality, claimed BEFORE the e-mail
+    is sent: tasks run with acks_late and are redelivered after a lost worker, so the
+    unique row is what makes the digest go out at most once per day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("dag"))
+    claimed_at = models.DateTimeField(_("påbörjat"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("skickad sammanställning")
+        verbose_name_plural = _("skickade sammanställningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "day"], name="digest_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.user_id}"

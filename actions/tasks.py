@@ -7,10 +7,12 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actions.models import DigestDelivery
 from actions.selectors import SECTIONS, todo_for
 from kaa.models import Membership, Role
 
@@ -54,12 +56,28 @@ def send_digest(membership_id: int, today_iso: str | None = None) -> int:
         "",
         _("Öppna listan: %(url)s") % {"url": _url(reverse("actions:todo"))},
     ]
-    send_mail(
-        subject=_("KAA: %(n)s att göra i dag") % {"n": sum(count for _label, count in counts)},
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[membership.user.email],
-    )
+    # Claim the day's digest first, in its own committed transaction: a redelivered or
+    # concurrent run finds the row (the unique constraint) and sends nothing.
+    try:
+        with transaction.atomic():
+            claim = DigestDelivery.objects.create(
+                user_id=membership.user_id, municipality_id=membership.municipality_id, day=today
+            )
+    except IntegrityError:
+        logger.info("digest already sent membership=%s day=%s", membership_id, today)
+        return 0
+    try:
+        send_mail(
+            subject=_("KAA: %(n)s att göra i dag") % {"n": sum(count for _label, count in counts)},
+            message="\n".join(lines),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[membership.user.email],
+        )
+    except Exception:
+        # The mail server did not take it: free the claim so that a retry may send it.
+        claim.delete()
+        raise
+    DigestDelivery.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
     return 1
 
 
