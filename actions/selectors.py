@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actions.todo import SECTIONS, TodoItem, todo_for  # noqa: F401
-from kaa.models import AuditAction, AuditEvent
 
 
 @dataclass
@@ -55,8 +54,10 @@ def timeline(
     notices=(),
     move_ins=(),
     import_rows=(),
+    assignments=None,
 ) -> list[TimelineEvent]:
-    """Everything that happened to the youth, newest first (prefetched lists in)."""
+    """Everything that happened to the youth, newest first (prefetched lists in; the
+    assignment history is read here unless given)."""
     events: list[TimelineEvent] = []
     events.extend(_import_events(notices=notices, move_ins=move_ins, import_rows=import_rows))
     for c in contacts:
@@ -150,13 +151,20 @@ def timeline(
                     v.resolution_note,
                 )
             )
-    assignments = AuditEvent.objects.filter(
-        youth_id=youth.pk, action=AuditAction.YOUTH_ASSIGN
-    ).select_related("user")
-    for event in assignments:
+    if assignments is None:
+        assignments = youth.assignment_history.select_related("from_user", "to_user", "by_user")
+    for a in assignments:
         events.append(
             TimelineEvent(
-                event.at, "assignment", _("Ny ansvarig samordnare"), "", _name(event.user)
+                a.at,
+                "assignment",
+                _("Ny ansvarig samordnare"),
+                _("från %(from)s till %(to)s")
+                % {
+                    "from": _name(a.from_user) or _("ingen"),
+                    "to": _name(a.to_user) or _("ingen"),
+                },
+                _name(a.by_user),
             )
         )
     events.sort(key=lambda event: event.sort_key, reverse=True)

@@ -405,5 +405,33 @@ class Contact(models.Model):
         return f"{self.get_channel_display()} {self.at:%Y-%m-%d}"
 
 
+class AssignmentHistory(models.Model):
+    """Who was made the youth's responsible coordinator, from whom, by whom and when.
+
+    Casework history, kept as long as the youth is: the audit trail, which also records
+    assignments, is purged after AUDIT_RETENTION_DAYS. Empty `from_user`/`to_user` mean
+    "no coordinator" (or a user removed since)."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="assignment_history")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("byte av samordnare")
+        verbose_name_plural = _("byten av samordnare")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.from_user_id} -> {self.to_user_id}"
+
+
 # The import models (batch, rows, schools, notices, move-ins) live in their own module.
 from youths.imports.models import *  # noqa: E402, F403

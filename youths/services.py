@@ -16,7 +16,7 @@ from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality, Role
 from kaa.versioning import EditBase, resolve_edit
 from youths import personnummer, rules
-from youths.models import Enrolment, Guardian, Verification, Youth
+from youths.models import AssignmentHistory, Enrolment, Guardian, Verification, Youth
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +172,13 @@ def youth_assign(*, acting_user, youth: Youth, assignee) -> Youth:
         youth_id=youth.pk,
         obj=youth,
         detail={"from_user_id": previous_id, "to_user_id": new_id},
+    )
+    # The casework history outlives the audit trail (purged after AUDIT_RETENTION_DAYS).
+    AssignmentHistory.objects.create(
+        youth=youth,
+        from_user_id=previous_id,
+        to_user_id=new_id,
+        by_user=acting_user if getattr(acting_user, "pk", None) else None,
     )
     if assignee is not None and assignee.pk != getattr(acting_user, "pk", None):
         # Only the new assignee is told, and only once the assignment is committed.
