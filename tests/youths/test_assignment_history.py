@@ -105,7 +105,7 @@ def test_the_data_migration_copies_the_audit_rows(make_youth, coordinator, colle
         AuditEvent.objects.filter(pk=event.pk).update(at=at)
     gone.delete()
     migration = importlib.import_module(
-        "youths.migrations.0010_assignment_history_from_audit_trail"
+        "youths.migrations.0011_assignment_history_from_audit_trail"
     )
     migration.assignments_from_audit_trail(apps, None)
     rows = list(AssignmentHistory.objects.order_by("pk"))

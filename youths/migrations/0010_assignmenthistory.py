@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('youths', '0008_youth_sex_and_statistics_index'),
+        ('youths', '0009_bulk_import_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

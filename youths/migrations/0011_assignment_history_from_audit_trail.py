@@ -42,7 +42,7 @@ def assignments_from_audit_trail(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("kaa", "0008_username_case_insensitive_unique"),
-        ("youths", "0009_assignmenthistory"),
+        ("youths", "0010_assignmenthistory"),
     ]
 
     operations = [
