@@ -23,6 +23,20 @@ from youths.rules import turns_20_on
 
 ERROR = "error"
 WARNING = "warning"
+# Lazy: translated only when a finding is written (the checks run once per youth).
+DATE_LABELS = {
+    "registreringsdatum": gettext_lazy("Registreringsdatum"),
+    "kontaktdatum": gettext_lazy("Kontaktdatum"),
+    "atgard_start": gettext_lazy("Åtgärdens startdatum"),
+    "atgard_slut": gettext_lazy("Åtgärdens slutdatum"),
+    "upphort_datum": gettext_lazy("Datum då aktivitetsansvaret upphörde"),
+}
+CODE_LABELS = {
+    "sysselsattning_kontakt": gettext_lazy("Sysselsättning vid kontakt"),
+    "atgard": gettext_lazy("Åtgärd"),
+    "sysselsattning_efter_atgard": gettext_lazy("Sysselsättning efter åtgärd"),
+    "orsak_upphort": gettext_lazy("Orsak till att aktivitetsansvaret upphörde"),
+}
 LONG_ACTION_DAYS = 365
 
 
@@ -139,13 +153,7 @@ def check_entry_reason(context: CheckContext, group) -> Iterator[str]:
 @check("datum", ERROR, gettext_lazy("Datumen är riktiga och ligger inom perioden."))
 def check_dates(context: CheckContext, group) -> Iterator[str]:
     period = context.period
-    labels = {
-        "registreringsdatum": _("Registreringsdatum"),
-        "kontaktdatum": _("Kontaktdatum"),
-        "atgard_start": _("Åtgärdens startdatum"),
-        "atgard_slut": _("Åtgärdens slutdatum"),
-        "upphort_datum": _("Datum då aktivitetsansvaret upphörde"),
-    }
+    labels = DATE_LABELS
     inside = ("kontaktdatum", "atgard_slut", "upphort_datum")
     for row in group.rows:
         for name, label in labels.items():
@@ -290,12 +298,7 @@ def check_duplicates(context: CheckContext, group) -> Iterator[str]:
 
 @check("kod", ERROR, gettext_lazy("Varje kod finns i sin kodlista för layoutversionen."))
 def check_codes(context: CheckContext, group) -> Iterator[str]:
-    labels = {
-        "sysselsattning_kontakt": _("Sysselsättning vid kontakt"),
-        "atgard": _("Åtgärd"),
-        "sysselsattning_efter_atgard": _("Sysselsättning efter åtgärd"),
-        "orsak_upphort": _("Orsak till att aktivitetsansvaret upphörde"),
-    }
+    labels = CODE_LABELS
     for row in group.rows:
         for name, label in labels.items():
             code = getattr(row, name)

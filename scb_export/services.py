@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -123,6 +124,10 @@ def export_build(
         )
     result = BuildResult()
     formatters = layout.formatters()
+    fetch = attrgetter(*(name for name, _fmt in formatters))
+    formats = [fmt for _name, fmt in formatters]
+    if len(formatters) == 1:  # attrgetter of one name returns the value, not a tuple
+        fetch = (lambda get: lambda row: (get(row),))(fetch)
     for group in export_rows(
         youths=youths,
         period=period,
@@ -132,7 +137,7 @@ def export_build(
     ):
         for finding in run_checks(context, group):
             (result.errors if finding.severity == ERROR else result.warnings).append(finding)
-        lines = [[fmt(getattr(row, name)) for name, fmt in formatters] for row in group.rows]
+        lines = [[fmt(v) for fmt, v in zip(formats, fetch(row), strict=True)] for row in group.rows]
         digest = hashlib.sha256()
         for row, line in zip(group.rows, lines, strict=True):
             result.block_counts[str(row.block)] += 1

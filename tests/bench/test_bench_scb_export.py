@@ -35,7 +35,7 @@ def build_register(home) -> None:
     youths, seen = [], set()
     while len(youths) < N_YOUTHS:
         birth = dt.date(2007, 1, 1) + dt.timedelta(days=rng.randrange(0, 3 * 365))
-        number = fixed_pnr(birth, rng.randrange(0, 1000))
+        number = fixed_pnr(birth, rng.randrange(1, 1000))  # födelsenummer 000 is never issued
         if number in seen:
             continue
         seen.add(number)
@@ -59,7 +59,7 @@ def build_register(home) -> None:
         )
         first = max(start, PERIOD.start)
         last = (end - dt.timedelta(days=1)) if end else PERIOD.end
-        for _ in range(rng.choice((1, 2, 2, 2, 3))):
+        for _ in range(rng.choice((2, 2, 3, 3, 3, 4))):
             day = first + dt.timedelta(days=rng.randrange(0, max(1, (last - first).days)))
             contacts.append(
                 Contact(
