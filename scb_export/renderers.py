@@ -10,13 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import re
 import shutil
-import tempfile
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from scb_export.layout import Layout
 
@@ -74,36 +72,36 @@ class XlsxRenderer:
         """Write lines already formatted by the layout (`Layout.render`)."""
         append = self._sheet.append
         for line in lines:
-            append(line)
+            # An empty value is no cell at all (faster, and the same blank in Excel).
+            append([value or None for value in line])
 
     def close(self) -> None:
-        with tempfile.TemporaryDirectory() as folder:
-            raw = os.path.join(folder, "raw.xlsx")
-            self._workbook.save(raw)
-            _rezip_with_fixed_times(raw, self.handle, self._workbook.properties.created)
+        # openpyxl's save_workbook stamps "modified" with the time of saving and its zip
+        # entries with the time of writing; the writer is driven here with an archive
+        # that dates every entry the same, so the same rows give the same bytes.
+        archive = _FixedTimeZipFile(self.handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        ExcelWriter(self._workbook, archive).save()
 
 
-def _rezip_with_fixed_times(source: str, handle, document_time: dt.datetime) -> None:
-    stamp = document_time.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with (
-        zipfile.ZipFile(source) as zin,
-        zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as zout,
-    ):
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            if item.filename == "docProps/core.xml":
-                # openpyxl stamps "modified" with the time of saving.
-                core = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    zin.read(item),
-                )
-                zout.writestr(info, core)
-                continue
-            with zin.open(item) as src, zout.open(info, "w") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+class _FixedTimeZipFile(zipfile.ZipFile):
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # The write-only sheet is a temporary file; its mtime must not reach the archive.
+        with (
+            open(filename, "rb") as source,
+            self.open(self._info(arcname or filename), "w") as target,
+        ):
+            shutil.copyfileobj(source, target, 1 << 20)
 
 
 def renderer_for(fmt: str, handle, layout: Layout, *, encoding: str | None, document_time):
