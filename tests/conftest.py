@@ -10,10 +10,16 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
 
 from kaa.models import Code, Membership, Municipality, Role
 from youths import personnummer
 from youths.models import Youth
+
+# Property tests run the same examples on every run (no timing limit on a loaded
+# machine, no example database written into the checkout): a failure reproduces.
+hypothesis_settings.register_profile("kaa", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("kaa")
 
 PASSWORD = "test-lösenord-123"
 HOME_CODE = "1880"
