@@ -149,6 +149,10 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             # chunk), and a hash join planned on them reads a whole table per statement.
             c.execute("SET LOCAL enable_hashjoin = off")
             c.execute("SET LOCAL enable_mergejoin = off")
+            # The municipality's youths grow by a chunk each time: without fresh figures an
+            # index that leads with the municipality looks as selective as the unique
+            # (municipality, personnummer) one, and each lookup scans the municipality.
+            c.execute(f"ANALYZE {youth_t} (municipality_id)")
         c.execute(f"DROP TABLE IF EXISTS {CHUNK}")
         columns = ", ".join(f"r.{col}" for col in _CHUNK_COLUMNS)
         # The rows of the chunk that are in the target group and not applied yet, with the
