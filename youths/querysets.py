@@ -110,9 +110,15 @@ class YouthQuerySet(models.QuerySet):
                 except personnummer.InvalidPersonnummer:
                     pass
             return self.filter(personnummer__contains=compact)
-        queryset = self
+        from youths.folding import Folded, fold
+
+        # Without diacritics and case: "bjork" finds Björk (youths/folding.py).
+        queryset = self.alias(folded_first=Folded("first_name"), folded_last=Folded("last_name"))
         for term in text.split():
-            queryset = queryset.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+            term = fold(term)
+            queryset = queryset.filter(
+                Q(folded_first__contains=term) | Q(folded_last__contains=term)
+            )
         return queryset
 
     def for_list_page(self, *, on: dt.date):

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaa.access import Perm, has_perm, require_perm, youth_get_for_user
+from kaa.access import Perm, has_perm, require_perm, youth_get_for_user, youths_visible_to
 from kaa.audit import audit_record, audit_record_list
 from kaa.forms_util import apply_validation_error
 from kaa.idempotency import Done, submit_once
 from kaa.models import AuditAction, AuditEvent, Code, Role
 from kaa.versioning import split_base
-from youths import selectors, services
+from youths import personnummer, selectors, services
 from youths.figures import FIGURE_PARAMS, FigureFilter
 from youths.formpage import youth_form_page, youth_page_read
 from youths.forms import (
@@ -36,6 +36,8 @@ from youths.forms import (
 )
 from youths.search import search_recall, search_remember
 from youths.services import YOUTH_FIELDS
+
+TIMELINE_PAGE = 50
 
 
 def _municipality_id(request):
@@ -143,6 +145,20 @@ def _youth_list_page(request, membership, *, form, filters, query_string):
     queryset = _filtered(request, membership, filters)
     page = Paginator(queryset, settings.KAA_PAGE_SIZE).get_page(request.GET.get("page"))
     youths = list(page.object_list)
+    # A search looks in the whole municipality: say how many more match outside the
+    # chosen filters, with one click to see them.
+    outside, widen = 0, ""
+    if filters.get("q") and (
+        filters.get("status")
+        or filters.get("age") is not None
+        or filters.get("coordinator") != "all"
+    ):
+        everywhere = dict(filters, status="", age=None, coordinator="all")
+        outside = _filtered(request, membership, everywhere).count() - page.paginator.count
+        token = QueryDict(query_string).get("sok", "")
+        widen = QueryDict(mutable=True)
+        widen.update({"coordinator": "all", "sok": token})
+        widen = widen.urlencode()
     audit_record_list(
         user=request.user,
         municipality_id=membership.municipality_id,
@@ -163,6 +179,8 @@ def _youth_list_page(request, membership, *, form, filters, query_string):
             "figure_params": [
                 (key, request.GET[key]) for key in FIGURE_PARAMS if figure and request.GET.get(key)
             ],
+            "outside": max(0, outside),
+            "widen": widen,
             "is_mine": (filters.get("coordinator") or _default_coordinator(membership)) == "mine",
         },
     )
@@ -186,11 +204,29 @@ def youth_create(request):
         )
         return Done(reverse("youths:detail", args=[youth.pk]), _("Ungdomen är registrerad."), youth)
 
+    existing = None
     if request.method == "POST":
         response = submit_once(request, form, register)
         if response is not None:
             return response
-    return render(request, "youths/youth_register.html", {"form": form})
+        existing = _already_registered(request, membership, form)
+    return render(request, "youths/youth_register.html", {"form": form, "existing": existing})
+
+
+def _already_registered(request, membership, form):
+    """The youth a refused registration is about, when the number is already there: the
+    error then links to that youth (its page, by id; no personnummer in the URL)."""
+    if not form.errors:
+        return None
+    try:
+        digits = personnummer.normalize(request.POST.get("personnummer_text", ""))
+    except personnummer.InvalidPersonnummer:
+        return None
+    return (
+        youths_visible_to(request.user, municipality=membership.municipality_id)
+        .filter(personnummer=digits)
+        .first()
+    )
 
 
 def _contact_form():
@@ -205,6 +241,12 @@ def youth_detail(request, pk):
     youth = _youth(request, pk, record_read=True)
     today = timezone.localdate()
     context = selectors.youth_detail(youth, on=today)
+    # A long history is paged (newest first); the rest of the page is the same.
+    timeline_page = Paginator(context["timeline"], TIMELINE_PAGE).get_page(
+        request.GET.get("handelser")
+    )
+    context["timeline"] = timeline_page.object_list
+    context["timeline_page"] = timeline_page
     can_change = has_perm(request.membership, Perm.CHANGE_YOUTHS)
     context.update(
         {
