@@ -24,14 +24,17 @@ class TimelineEvent:
     by: str = ""
     # A link for administrators (the imported list behind the event).
     url: str = ""
+    # Steps of one thing dated the same day (offered, answered, started, ended) keep
+    # their order: the later step is listed first.
+    order: int = 0
 
     @property
-    def sort_key(self) -> dt.datetime:
+    def sort_key(self) -> tuple[dt.datetime, int]:
         if isinstance(self.at, dt.datetime):
-            return self.at
+            return (self.at, self.order)
         from django.utils import timezone
 
-        return timezone.make_aware(dt.datetime.combine(self.at, dt.time.max))
+        return (timezone.make_aware(dt.datetime.combine(self.at, dt.time.max)), self.order)
 
     @property
     def has_time(self) -> bool:
@@ -40,6 +43,34 @@ class TimelineEvent:
 
 def _name(user) -> str:
     return user.display_name() if user else ""
+
+
+def _when(day: dt.date, created_at: dt.datetime | None) -> dt.date | dt.datetime:
+    """The moment a step dated `day` was recorded, when it was recorded that day: then
+    the timeline orders it among the day's other events by time."""
+    from django.utils import timezone
+
+    if created_at is not None and timezone.localdate(created_at) == day:
+        return created_at
+    return day
+
+
+def _step_users(youth) -> dict[tuple[str, int, str], str]:
+    """Who took each later step of an åtgärd, consent or verification (one query over
+    the audit trail, which names the step in its detail)."""
+    events = AuditEvent.objects.filter(
+        youth_id=youth.pk,
+        action__in=[
+            AuditAction.ACTION_CHANGE,
+            AuditAction.CONSENT_CHANGE,
+            AuditAction.VERIFICATION_RESOLVE,
+        ],
+    ).select_related("user")
+    names = {}
+    for event in events.order_by("at", "pk"):
+        step = event.detail.get("change", "") if isinstance(event.detail, dict) else ""
+        names[(event.object_type, event.object_id, step)] = _name(event.user)
+    return names
 
 
 def timeline(
@@ -74,10 +105,11 @@ def timeline(
                 _name(c.created_by),
             )
         )
+    who = _step_users(youth)
     for a in actions:
         events.append(
             TimelineEvent(
-                a.offered_on,
+                _when(a.offered_on, a.created_at),
                 "action",
                 f"{_('Åtgärd erbjuden')}: {a.kind.label}",
                 a.content,
@@ -87,12 +119,22 @@ def timeline(
         if a.responded_on:
             events.append(
                 TimelineEvent(
-                    a.responded_on, "action", f"{a.get_response_display()}: {a.kind.label}"
+                    a.responded_on,
+                    "action",
+                    f"{a.get_response_display()}: {a.kind.label}",
+                    by=who.get(("action", a.pk, "response"), ""),
+                    order=1,
                 )
             )
         if a.start_date:
             events.append(
-                TimelineEvent(a.start_date, "action", f"{_('Åtgärd startade')}: {a.kind.label}")
+                TimelineEvent(
+                    a.start_date,
+                    "action",
+                    f"{_('Åtgärd startade')}: {a.kind.label}",
+                    by=who.get(("action", a.pk, "started"), ""),
+                    order=2,
+                )
             )
         if a.end_date:
             after = a.occupation_after.label if a.occupation_after else ""
@@ -102,6 +144,8 @@ def timeline(
                     "action",
                     f"{_('Åtgärd avslutad')}: {a.kind.label}",
                     f"{a.end_reason}. {_('Sysselsättning efter')}: {after}",
+                    who.get(("action", a.pk, "ended"), ""),
+                    order=3,
                 )
             )
     for p in plans:
@@ -112,16 +156,28 @@ def timeline(
         )
     for s in consents:
         events.append(
-            TimelineEvent(s.given_on, "consent", f"{_('Samtycke lämnat')}: {s.agency}", s.scope)
+            TimelineEvent(
+                s.given_on,
+                "consent",
+                f"{_('Samtycke lämnat')}: {s.agency}",
+                s.scope,
+                _name(s.created_by) if "created_by" in s._state.fields_cache else "",
+            )
         )
         if s.withdrawn_on:
             events.append(
-                TimelineEvent(s.withdrawn_on, "consent", f"{_('Samtycke återkallat')}: {s.agency}")
+                TimelineEvent(
+                    s.withdrawn_on,
+                    "consent",
+                    f"{_('Samtycke återkallat')}: {s.agency}",
+                    by=who.get(("consent", s.pk, "withdrawn"), ""),
+                    order=1,
+                )
             )
     for e in enrolments:
         events.append(
             TimelineEvent(
-                e.start_date,
+                _when(e.start_date, e.created_at),
                 "enrolment",
                 f"{_('Inskriven')}: {e.entry_reason.label}",
                 "",
@@ -134,6 +190,8 @@ def timeline(
                     e.end_date,
                     "enrolment",
                     f"{_('Aktivitetsansvaret upphörde')}: {e.exit_reason.label}",
+                    by=_name(e.closed_by) if "closed_by" in e._state.fields_cache else "",
+                    order=1,
                 )
             )
     for v in verifications:
@@ -149,6 +207,8 @@ def timeline(
                     "verification",
                     f"{_('Utredning avslutad')}: {v.get_outcome_display()}",
                     v.resolution_note,
+                    who.get(("verification", v.pk, ""), ""),
+                    order=1,
                 )
             )
     if assignments is None:

@@ -79,7 +79,9 @@ def youth_detail(youth, *, on: dt.date) -> dict:
     # The casework app sits above this one (kaa <- youths <- actions).
     from actions.selectors import timeline
 
-    enrolments = list(youth.enrolments.select_related("entry_reason", "exit_reason", "created_by"))
+    enrolments = list(
+        youth.enrolments.select_related("entry_reason", "exit_reason", "created_by", "closed_by")
+    )
     verifications = list(youth.verifications.all())
     current = rules.enrolment_for(enrolments, on, turns_20=youth.turns_20_on)
     open_verification = next((v for v in verifications if v.is_open), None)
@@ -92,7 +94,7 @@ def youth_detail(youth, *, on: dt.date) -> dict:
     contacts = list(youth.contacts.select_related("occupation", "created_by"))
     actions = list(youth.actions.select_related("kind", "occupation_after", "created_by"))
     plans = list(youth.plan_revisions.select_related("created_by"))
-    consents = list(youth.consents.all())
+    consents = list(youth.consents.select_related("created_by"))
     events = timeline(
         youth,
         contacts=contacts,
@@ -108,6 +110,8 @@ def youth_detail(youth, *, on: dt.date) -> dict:
         "actions": actions,
         "plan": plans[0] if plans else None,
         "plan_revisions": plans,
+        "earlier_plans": plans[1:],
+        "next_follow_up": next_follow_up(contacts, actions),
         "consents": consents,
         "consents_valid": {c.pk for c in consents if c.is_valid_on(on)},
         "last_contact": contacts[0] if contacts else None,
@@ -120,6 +124,26 @@ def youth_detail(youth, *, on: dt.date) -> dict:
         "status_label": Status(status).label,
         "guardians": list(youth.guardians.all()),
     }
+
+
+def next_follow_up(contacts, actions) -> dict | None:
+    """The next planned follow-up: the date set at the latest contact, or an åtgärd's
+    follow-up not done yet (no contact on or after it), whichever comes first."""
+    from django.utils import timezone
+
+    planned = []
+    latest = contacts[0] if contacts else None
+    last_day = timezone.localdate(latest.at) if latest else None
+    if latest is not None and latest.next_follow_up:
+        planned.append((latest.next_follow_up, "contact", latest))
+    for action in actions:
+        pending = action.follow_up_on and not action.end_date
+        if pending and (last_day is None or last_day < action.follow_up_on):
+            planned.append((action.follow_up_on, "action", action))
+    if not planned:
+        return None
+    day, source, obj = min(planned, key=lambda item: item[0])
+    return {"date": day, "source": source, "object": obj}
 
 
 def _import_history(youth, verifications) -> dict:

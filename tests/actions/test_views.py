@@ -92,13 +92,20 @@ class TestYouthPageWithCasework:
         )
         client = client_for(coordinator)
         # 22: the page, plus school notices and move-ins (with the lists behind them).
-        with django_assert_max_num_queries(22):
-            response = client.get(reverse("youths:detail", args=[enrolled.pk]))
-        html = response.content.decode()
-        assert html.count("Kontakt: Sms, ej svar") == 100
-        assert html.count("Åtgärd erbjuden") == 100
-        assert "Mål ett" in html and "Arbetsförmedlingen" in html
-        assert html.index("Planeringen reviderades") < html.index("Inskriven: ")  # newest first
+        url = reverse("youths:detail", args=[enrolled.pk])
+        pages = []
+        for number in range(1, 6):
+            with django_assert_max_num_queries(23):
+                response = client.get(url, {"handelser": number})
+            pages.append(response.content.decode())
+        # Paged by 50, newest first: the plan revised today on page 1, the enrolment last.
+        assert pages[0].count('<li class="border-bottom py-1 timeline-') == 50
+        assert "Planeringen reviderades" in pages[0] and "Inskriven: " in pages[4]
+        assert "Äldre" in pages[0] and "Äldre" not in pages[4]
+        everything = "".join(pages)
+        assert everything.count("Kontakt: Sms, ej svar") == 100
+        assert everything.count("Åtgärd erbjuden") == 100
+        assert "Mål ett" in pages[0] and "Arbetsförmedlingen" in everything
 
 
 class TestContactPage:
