@@ -12,6 +12,7 @@ import random
 
 from django.utils import timezone
 
+from actions.models import END_REASONS as ACTION_END_REASONS
 from actions.models import Action, Consent, PlanRevision
 from kaa.bulk import bulk_insert
 from kaa.models import Code
@@ -35,13 +36,8 @@ CHANNELS_FAILED = ["sms", "sms", "telefon", "telefon", "brev", "e-post", "social
 CHANNELS_REACHED = ["telefon", "mote", "mote", "sms", "digitalt_mote", "hembesok"]
 # How many contacts an enrolment gets: most a few, some a long run of attempts.
 CONTACT_COUNTS = [0, 1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 12, 20]
-END_REASONS = [
-    "Genomförd",
-    "Ungdomen började studera",
-    "Ungdomen började arbeta",
-    "Ungdomen avbröt",
-    "Ungdomen flyttade",
-]
+# The form's list of reasons (actions.models.END_REASONS), as stored.
+END_REASONS = [str(reason) for reason in ACTION_END_REASONS[:5]]
 OTHER_ACTORS = ["Arbetsförmedlingen", "Socialtjänsten", "Folkhögskolan"]
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action, FollowUpRules
+from actions.models import END_REASONS, Action, FollowUpRules
 from kaa.forms import CodeChoiceField
 from kaa.models import Code
 from kaa.versioning import VersionedFormMixin
@@ -104,12 +104,39 @@ class ActionStartForm(forms.Form):
     start_date = SaneDateField(label=_("Startdatum"), initial=timezone.localdate)
 
 
+OTHER_REASON = "annat"
+
+
 class ActionEndForm(forms.Form):
     end_date = SaneDateField(label=_("Slutdatum"), initial=timezone.localdate)
-    end_reason = forms.CharField(label=_("Orsak till avslut"), max_length=200)
+    end_reason = forms.ChoiceField(label=_("Orsak till avslut"))
+    end_reason_note = forms.CharField(
+        label=_("Annan orsak"),
+        help_text=_("Kort, utan känsliga uppgifter. Fylls i när orsaken är Annat."),
+        max_length=150,
+        required=False,
+    )
     occupation_after = CodeChoiceField(
         Code.ListName.OCCUPATION, label=_("Sysselsättning efter åtgärden")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_reason"].choices = [
+            ("", _("Välj orsak")),
+            *((str(reason), reason) for reason in END_REASONS),
+            (OTHER_REASON, _("Annat")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        note = (data.pop("end_reason_note", "") or "").strip()
+        if data.get("end_reason") == OTHER_REASON:
+            if not note:
+                self.add_error("end_reason_note", _("Skriv orsaken när du väljer Annat."))
+            else:
+                data["end_reason"] = f"{_('Annat')}: {note}"
+        return data
 
 
 class ActionCompleteForm(forms.Form):

@@ -52,6 +52,18 @@ class FollowUpRules(models.Model):
         return rules or cls(municipality_id=municipality_id)
 
 
+# Why an åtgärd ended (Skolverket's allmänna råd, element 6): a short list, or "Annat" with
+# a short note. Stored as the words themselves in Action.end_reason.
+END_REASONS = [
+    _("Genomförd"),
+    _("Ungdomen började studera"),
+    _("Ungdomen började arbeta"),
+    _("Ungdomen avbröt"),
+    _("Ungdomen flyttade"),
+    _("Ungdomen fyllde 20 år"),
+]
+
+
 class Action(models.Model):
     """An individual åtgärd: offered, accepted or declined, started, ended."""
 

@@ -54,7 +54,7 @@ from youths.rules import add_days
 SECTIONS = {
     "follow_up": _("Uppföljningar som ska göras"),
     "unreached": _("Inte nådda på länge"),
-    "declined": _("Tackat nej: månatlig uppföljning"),
+    "declined": _("Tackade nej: månatlig uppföljning"),
     "verify": _("Att utreda"),
     "turns_20": _("Fyller 20 år snart: avslutsbrev och överlämning"),
     "after_exit": _("Uppföljning efter att ha lämnat målgruppen"),

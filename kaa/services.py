@@ -178,3 +178,32 @@ def membership_remove(*, acting_user, membership: Membership) -> None:
         detail={"change": "membership_removed", "released_youths": released},
     )
     membership.delete()
+
+
+@transaction.atomic
+def user_set_active(*, acting_user, membership: Membership, active: bool):
+    """Deactivate (or reactivate) a user of the administrator's municipality.
+
+    A deactivated user keeps every row they wrote and every audit row about them, but can
+    no longer log in, and an open session ends at its next request (Django refuses
+    inactive users). Their caseload stays assigned so that nothing is lost; the
+    administrator reassigns it.
+    """
+    _require_admin(acting_user, membership.municipality_id)
+    user = get_user_model().objects.select_for_update().get(pk=membership.user_id)
+    if user.pk == acting_user.pk and not active:
+        raise ValidationError(_("Du kan inte inaktivera dig själv."))
+    if user.is_active == active:
+        return user
+    if not active and _last_admin(membership):
+        raise ValidationError(_("Kommunen måste ha minst en administratör."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        user=acting_user,
+        municipality_id=membership.municipality_id,
+        action=AuditAction.USER_CHANGE,
+        obj=user,
+        detail={"change": "activated" if active else "deactivated"},
+    )
+    return user

@@ -235,3 +235,24 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("Du är utloggad."))
         return response
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk):
+    """Deactivate or reactivate a user of the municipality (history is kept)."""
+    admin = require_perm(request.membership, Perm.MANAGE_USERS)
+    membership = get_object_or_404(Membership, pk=pk, municipality_id=admin.municipality_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(acting_user=request.user, membership=membership, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Användaren är aktiv igen.")
+            if active
+            else _("Användaren är inaktiverad och kan inte logga in. Historiken finns kvar."),
+        )
+    return redirect("user_list")

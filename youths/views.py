@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -480,4 +481,9 @@ def access_log(request, pk):
     )
     events = AuditEvent.objects.filter(youth_id=youth.pk).select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "youths/access_log.html", {"youth": youth, "page": page})
+    # Users named in the details (an assignment's from and to), in one query.
+    from kaa.audit_words import user_ids
+
+    ids = user_ids(event.detail for event in page.object_list)
+    names = {user.pk: user.display_name() for user in get_user_model().objects.filter(pk__in=ids)}
+    return render(request, "youths/access_log.html", {"youth": youth, "page": page, "names": names})

@@ -47,3 +47,13 @@ def timeuntil_days(day, today) -> int:
     if not day or not today:
         return 0
     return max(0, (day - today).days)
+
+
+@register.simple_tag
+def audit_detail(detail, names) -> str:
+    """An audit row's details in Swedish words (see kaa/audit_words.py)."""
+    from django.utils.html import format_html_join
+
+    from kaa.audit_words import describe
+
+    return format_html_join("; ", "{}: {}", describe(detail, names=names or {}))

@@ -166,13 +166,21 @@ class TestActionPages:
         assert client.post(step("starta"), {"start_date": "2026-11-03"}).status_code == 302
         response = client.post(
             step("avsluta"),
-            {"end_date": "2026-11-02", "end_reason": "Klar", "occupation_after": occupation.pk},
+            {
+                "end_date": "2026-11-02",
+                "end_reason": "Genomförd",
+                "occupation_after": occupation.pk,
+            },
         )
         assert "före startdatum" in response.content.decode()
         assert (
             client.post(
                 step("avsluta"),
-                {"end_date": "2026-11-20", "end_reason": "Klar", "occupation_after": occupation.pk},
+                {
+                    "end_date": "2026-11-20",
+                    "end_reason": "Genomförd",
+                    "occupation_after": occupation.pk,
+                },
             ).status_code
             == 302
         )
@@ -258,3 +266,32 @@ class TestPlanConsentRulesPages:
         )
         assert response.status_code == 302
         assert home.follow_up_rules.unreached_days == 21
+
+
+class TestActionEndReason:
+    def test_reason_is_a_choice_and_annat_needs_a_note(
+        self, client_for, coordinator, enrolled, action_kind, occupation
+    ):
+        action = Action.objects.create(
+            youth=enrolled,
+            kind=action_kind,
+            offered_on=dt.date(2026, 10, 1),
+            response="ja",
+            responded_on=dt.date(2026, 10, 2),
+            start_date=dt.date(2026, 10, 3),
+        )
+        client = client_for(coordinator)
+        url = reverse("actions:action_step", args=[enrolled.pk, action.pk, "avsluta"])
+        html = client.get(url).content.decode()
+        assert "Ungdomen började studera" in html and ">Annat<" in html
+        data = {"end_date": "2026-11-10", "occupation_after": occupation.pk}
+        response = client.post(url, {**data, "end_reason": "Något påhittat"})
+        assert "Välj ett giltigt alternativ" in response.content.decode()
+        response = client.post(url, {**data, "end_reason": "annat"})
+        assert "Skriv orsaken när du väljer Annat." in response.content.decode()
+        response = client.post(
+            url, {**data, "end_reason": "annat", "end_reason_note": "Flyttade utomlands"}
+        )
+        assert response.status_code == 302
+        action.refresh_from_db()
+        assert action.end_reason == "Annat: Flyttade utomlands"

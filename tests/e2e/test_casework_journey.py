@@ -62,10 +62,10 @@ def test_failed_contact_declined_offer_monthly_follow_up(
 
         # Not due yet today; a month later it is.
         page.get_by_role("link", name="Att göra").first.click()
-        expect(page.get_by_role("region", name=re.compile("Tackat nej"))).to_have_count(0)
+        expect(page.get_by_role("region", name=re.compile("Tackade nej"))).to_have_count(0)
         traveller.move_to(dt.datetime(2026, 12, 23, 9, 0, tzinfo=dt.UTC))
         page.reload()
         if "/konto/logga-in/" in page.url:  # the session has expired over the month
             log_in(page)
-        declined = page.get_by_role("region", name=re.compile("Tackat nej: månatlig uppföljning"))
+        declined = page.get_by_role("region", name=re.compile("Tackade nej: månatlig uppföljning"))
         expect(declined.get_by_role("link", name="Dahl, Juni")).to_be_visible()

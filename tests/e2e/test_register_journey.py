@@ -40,7 +40,7 @@ def test_login_search_register_and_find(
 
     # Search finds nobody yet for the new number.
     page.get_by_label("Sök namn eller personnummer").fill(number)
-    page.get_by_role("button", name="Sök").click()
+    page.get_by_role("search", name="Sök och filtrera").get_by_role("button", name="Sök").click()
     expect(page.get_by_text("Inga ungdomar matchar sökningen.")).to_be_visible()
     assert number[8:] not in page.url  # the search is posted, never in the URL
 
@@ -66,7 +66,7 @@ def test_login_search_register_and_find(
     ).click()
     # Two matches: the list, under an opaque token.
     page.get_by_label("Sök namn eller personnummer").fill("G")
-    page.get_by_role("button", name="Sök").click()
+    page.get_by_role("search", name="Sök och filtrera").get_by_role("button", name="Sök").click()
     expect(page.get_by_role("link", name="Öberg, Märta")).to_be_visible()
     expect(page.get_by_role("link", name="Ungdom, Befintlig")).to_be_visible()
     expect(page.get_by_text("2 ungdomar", exact=True)).to_be_visible()
@@ -74,7 +74,7 @@ def test_login_search_register_and_find(
 
     # Exactly one match opens the youth.
     page.get_by_label("Sök namn eller personnummer").fill("öberg")
-    page.get_by_role("button", name="Sök").click()
+    page.get_by_role("search", name="Sök och filtrera").get_by_role("button", name="Sök").click()
     expect(page.get_by_role("heading", name="Märta Öberg")).to_be_visible()
 
 

@@ -364,6 +364,17 @@ class TestAccessLog:
             action=AuditAction.ACCESS_LOG_VIEW, user=administrator, youth_id=youth.pk
         ).exists()
 
+    def test_details_are_in_swedish_words(
+        self, client_for, administrator, coordinator, colleague, youth
+    ):
+        client = client_for(administrator)
+        client.post(reverse("youths:assign", args=[youth.pk]), {"assignee": colleague.pk})
+        client.get(reverse("youths:list"), {"coordinator": "all"})
+        html = client.get(reverse("youths:access_log", args=[youth.pk])).content.decode()
+        assert f"Till: {colleague.display_name()}" in html
+        assert "Lista: Ungdomslistan" in html
+        assert "user_id" not in html and "youth_list" not in html
+
     def test_coordinator_403_outsider_404(self, client_for, coordinator, outsider, youth):
         url = reverse("youths:access_log", args=[youth.pk])
         assert client_for(coordinator).get(url).status_code == 403
