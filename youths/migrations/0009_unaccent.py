@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("youths", "0007_youth_personnummer_check_digit"),
+        ("youths", "0008_youth_sex_and_statistics_index"),
     ]
 
     operations = [UnaccentExtension()]
