@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("youths", "0008_youth_sex_and_statistics_index"),
+        ("youths", "0009_bulk_import_indexes"),
     ]
 
     operations = [UnaccentExtension()]
