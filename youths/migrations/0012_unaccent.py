@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("youths", "0009_bulk_import_indexes"),
+        ("youths", "0011_assignment_history_from_audit_trail"),
     ]
 
     operations = [UnaccentExtension()]
