@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actions.todo import SECTIONS, TodoItem, todo_for  # noqa: F401
+from kaa.models import AuditAction, AuditEvent
 
 
 @dataclass
