@@ -92,6 +92,9 @@ def build_world(*, make_youth, coordinator, administrator, entry_reason) -> dict
             "consent_pk": consent.pk,
             "membership_pk": membership.pk,
             "kind": "inflyttade",
+            # The password reset link (an unknown user: the page says the link is invalid).
+            "uidb64": "MA",
+            "token": "ogiltig-token",
         },
     }
 
