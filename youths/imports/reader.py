@@ -64,7 +64,7 @@ def _read_xlsx(content: bytes) -> list[list]:
         if "password" in type(error).__name__.lower():
             raise UnreadableFile(_("Filen är lösenordsskyddad. Spara den utan lösenord.")) from None
         raise UnreadableFile(_("Excel-filen är skadad och kan inte läsas.")) from None
-    return [list(row) for row in rows]
+    return rows  # a list of lists already
 
 
 def _decode(content: bytes) -> str:

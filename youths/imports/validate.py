@@ -52,7 +52,7 @@ TEXT_LIMITS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     number: int
     values: list[str]
