@@ -380,6 +380,10 @@ class Contact(models.Model):
         verbose_name_plural = _("kontakter")
         indexes = [
             models.Index(fields=["youth", "at"]),
+            # The latest contact of a youth (ordered by time, then id), read once per
+            # youth by the overview's figures and Att göra: one index entry, not all of
+            # the youth's contacts sorted.
+            models.Index(fields=["youth", "-at", "-id"], name="contact_youth_latest"),
             # "Att göra": the few contacts that plan a next follow-up.
             models.Index(
                 fields=["next_follow_up"],
