@@ -155,8 +155,13 @@ def seed_casework(*, municipality, youths, coordinators, rng: random.Random, tod
                         "youth_id": youth.id,
                         "agency": rng.choice(OTHER_ACTORS),
                         "scope": "Kontaktuppgifter och pågående åtgärd",
-                        "given_on": _day_between(rng, start, last),
+                        "given_on": (given := _day_between(rng, start, last)),
                         "created_by_id": by,
+                        **(
+                            {"given_by": "vardnadshavare", "given_by_name": "Vårdnadshavare"}
+                            if given < minor_until and rng.random() < 0.5
+                            else {}
+                        ),
                     }
                 )
         if latest_contact is not None and rng.random() < 0.5:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import END_REASONS, Action, FollowUpRules
+from actions.models import END_REASONS, Action, Consent, FollowUpRules
 from kaa.forms import CodeChoiceField
 from kaa.models import Code
 from kaa.versioning import VersionedFormMixin
@@ -165,8 +165,25 @@ class PlanForm(VersionedFormMixin, forms.Form):
 class ConsentForm(forms.Form):
     agency = forms.CharField(label=_("Till vem får uppgifter lämnas?"), max_length=120)
     scope = forms.CharField(label=_("Vilka uppgifter?"), max_length=200)
+    given_by = forms.ChoiceField(
+        label=_("Vem lämnade samtycket?"),
+        choices=Consent.GivenBy.choices,
+        initial=Consent.GivenBy.YOUTH,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    given_by_name = forms.CharField(
+        label=_("Vårdnadshavarens namn"),
+        help_text=_("När en vårdnadshavare lämnade samtycket."),
+        max_length=200,
+        required=False,
+    )
     given_on = SaneDateField(label=_("Lämnat"), initial=timezone.localdate)
     valid_until = SaneDateField(future=True, label=_("Gäller till"), required=False)
+
+    def clean_given_by(self):
+        # Unanswered means the youth, as before the question was asked.
+        return self.cleaned_data.get("given_by") or Consent.GivenBy.YOUTH
 
 
 class ConsentWithdrawForm(forms.Form):

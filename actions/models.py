@@ -173,8 +173,17 @@ class Consent(models.Model):
     """Samtycke to share information with a named agency (not the legal basis of the
     register itself: förordning 2006:39 allows it without consent)."""
 
+    class GivenBy(models.TextChoices):
+        YOUTH = "ungdomen", _("Ungdomen")
+        GUARDIAN = "vardnadshavare", _("Vårdnadshavare")
+
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="consents")
     agency = models.CharField(_("med vem (myndighet/aktör)"), max_length=120)
+    # Who gave it: the youth, or a guardian of a youth under 18 (named).
+    given_by = models.CharField(
+        _("lämnat av"), max_length=20, choices=GivenBy.choices, default=GivenBy.YOUTH
+    )
+    given_by_name = models.CharField(_("vårdnadshavarens namn"), max_length=200, blank=True)
     scope = models.CharField(_("vilka uppgifter"), max_length=200)
     given_on = models.DateField(_("lämnat"))
     valid_until = models.DateField(_("gäller till"), null=True, blank=True)

@@ -161,7 +161,12 @@ def timeline(
                 s.given_on,
                 "consent",
                 f"{_('Samtycke lämnat')}: {s.agency}",
-                s.scope,
+                f"{s.scope}. {_('Lämnat av')}: "
+                + (
+                    f"{_('vårdnadshavaren')} {s.given_by_name}"
+                    if s.given_by == "vardnadshavare"
+                    else str(_("ungdomen"))
+                ),
                 _name(s.created_by) if "created_by" in s._state.fields_cache else "",
             )
         )

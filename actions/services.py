@@ -426,6 +426,8 @@ def consent_register(
     scope: str,
     given_on: dt.date,
     valid_until: dt.date | None = None,
+    given_by: str = Consent.GivenBy.YOUTH,
+    given_by_name: str = "",
     today: dt.date | None = None,
 ) -> Consent:
     _require_change(acting_user, youth)
@@ -433,6 +435,10 @@ def consent_register(
     errors: dict[str, str] = {}
     if not agency.strip():
         errors["agency"] = _("Ange vem uppgifterna får lämnas till.")
+    if given_by not in Consent.GivenBy.values:
+        errors["given_by"] = _("Ange vem som lämnade samtycket.")
+    elif given_by == Consent.GivenBy.GUARDIAN and not given_by_name.strip():
+        errors["given_by_name"] = _("Skriv vårdnadshavarens namn.")
     _not_future(
         given_on, "given_on", today, errors, _("Datum för samtycket"), birth_date=youth.birth_date
     )
@@ -447,9 +453,11 @@ def consent_register(
         scope=scope.strip(),
         given_on=given_on,
         valid_until=valid_until,
+        given_by=given_by,
+        given_by_name=given_by_name.strip() if given_by == Consent.GivenBy.GUARDIAN else "",
         created_by=acting_user,
     )
-    _audit(acting_user, youth, AuditAction.CONSENT_CHANGE, consent, change="given")
+    _audit(acting_user, youth, AuditAction.CONSENT_CHANGE, consent, change="given", by=given_by)
     return consent
 
 

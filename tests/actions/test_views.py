@@ -295,3 +295,22 @@ class TestActionEndReason:
         assert response.status_code == 302
         action.refresh_from_db()
         assert action.end_reason == "Annat: Flyttade utomlands"
+
+
+class TestConsentGivenBy:
+    def test_consent_records_who_gave_it(self, client_for, coordinator, enrolled):
+        client = client_for(coordinator)
+        url = reverse("actions:consent_create", args=[enrolled.pk])
+        data = {"agency": "Socialtjänsten", "scope": "Kontakt", "given_on": "2026-11-10"}
+        html = client.post(url, {**data, "given_by": "vardnadshavare"}).content.decode()
+        assert "Skriv vårdnadshavarens namn." in html
+        response = client.post(
+            url, {**data, "given_by": "vardnadshavare", "given_by_name": "Vera Ekdahl"}
+        )
+        assert response.status_code == 302
+        consent = Consent.objects.get(agency="Socialtjänsten")
+        assert (consent.given_by, consent.given_by_name) == ("vardnadshavare", "Vera Ekdahl")
+        page = client.get(reverse("youths:detail", args=[enrolled.pk])).content.decode()
+        assert "av vårdnadshavaren Vera Ekdahl" in page
+        client.post(url, {**data, "agency": "AF", "given_by": "ungdomen", "given_by_name": "X"})
+        assert Consent.objects.get(agency="AF").given_by_name == ""
