@@ -49,7 +49,7 @@ def _plan_chunk(rows, *, kind, municipality_id, today) -> None:
     ids = [y["pk"] for y in youths.values()]
     in_group = set(
         Enrolment.objects.covering(today)
-        .filter(youth_id__in=ids, youth__turns_20_on__gt=today)
+        .filter(youth_id__in=ids)
         .values_list("youth_id", flat=True)
     )
     open_enrolment = set(
