@@ -7,10 +7,12 @@ from kaa.versioning import VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
-    """A text field for YYYY-MM-DD.
+    """A text field for YYYY-MM-DD, with a calendar beside it (static/js/datepicker.js).
 
     Not the native date picker: it shows dates in the browser's locale (11/22/2026 in an
-    English browser), and Swedish users must see and type YYYY-MM-DD everywhere.
+    English browser), and Swedish users must see and type YYYY-MM-DD everywhere. The
+    calendar is our own, in Swedish with Monday first; without JavaScript the field is
+    still a plain text field.
     """
 
     def __init__(self, attrs=None):
@@ -20,6 +22,7 @@ class DateInput(forms.DateInput):
             "pattern": r"\d{4}-\d{2}-\d{2}",
             "autocomplete": "off",
             "size": 10,
+            "data-datepicker": "",
         }
         defaults.update(attrs or {})
         super().__init__(attrs=defaults, format="%Y-%m-%d")

@@ -1,4 +1,6 @@
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 from kaa.forms import CodeChoiceField
 
@@ -57,3 +59,15 @@ def audit_detail(detail, names) -> str:
     from kaa.audit_words import describe
 
     return format_html_join("; ", "{}: {}", describe(detail, names=names or {}))
+
+
+@register.simple_tag
+def icon(name: str, extra_class: str = "") -> str:
+    """An icon from the vendored sprite, hidden from assistive technology: an icon only ever
+    stands beside a text that says the same, never alone."""
+    href = f"{static('vendor/bootstrap-icons/icons.svg')}#{name}"
+    return format_html(
+        '<svg class="bi{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>',
+        f" {extra_class}" if extra_class else "",
+        href,
+    )

@@ -154,6 +154,7 @@ def test_keyboard_only_journey(page: Page, live_server, coordinator, register):
     page.get_by_label("Anteckning").focus()
     page.keyboard.type("Tangentbord")
     page.keyboard.press("Tab")  # next follow-up
+    page.keyboard.press("Tab")  # its calendar button
     page.keyboard.press("Tab")  # save button
     expect(page.get_by_role("button", name="Spara kontakt")).to_be_focused()
     page.keyboard.press("Enter")
