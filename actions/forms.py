@@ -200,3 +200,5 @@ class FollowUpRulesForm(VersionedFormMixin, forms.ModelForm):
             "follow_up_after_exit",
             "after_exit_days",
         ]
+        # The product's word for the answer is "Tackade nej" (as on Att göra).
+        labels = {"declined_interval_days": _("Uppföljning av ungdom som tackade nej, var (dagar)")}

@@ -143,7 +143,7 @@ class CodeQuerySet(models.QuerySet):
 
 class Code(models.Model):
     class ListName(models.TextChoices):
-        ENTRY_REASON = "orsak_registrering", _("Orsak till registrering")
+        ENTRY_REASON = "orsak_registrering", _("Orsak till inskrivning")
         OCCUPATION = "sysselsattning", _("Sysselsättning")
         ACTION = "atgard", _("Åtgärd")
         EXIT_REASON = "orsak_upphort", _("Orsak till att aktivitetsansvaret upphört")

@@ -25,7 +25,7 @@ ERROR = "error"
 WARNING = "warning"
 # Lazy: translated only when a finding is written (the checks run once per youth).
 DATE_LABELS = {
-    "registreringsdatum": gettext_lazy("Registreringsdatum"),
+    "registreringsdatum": gettext_lazy("Inskrivningsdatum"),
     "kontaktdatum": gettext_lazy("Kontaktdatum"),
     "atgard_start": gettext_lazy("Åtgärdens startdatum"),
     "atgard_slut": gettext_lazy("Åtgärdens slutdatum"),
@@ -135,13 +135,13 @@ def check_kommun(context: CheckContext, group) -> Iterator[str]:
 @check(
     "orsak_registrering",
     ERROR,
-    gettext_lazy("Orsak till registrering finns och är en kod i listan."),
+    gettext_lazy("Orsak till inskrivning finns och är en kod i listan."),
 )
 def check_entry_reason(context: CheckContext, group) -> Iterator[str]:
     for start in sorted({row.registreringsdatum for row in group.rows}, key=_d):
         codes = {row.orsak_registrering for row in group.rows if row.registreringsdatum == start}
         if None in codes:
-            yield _("Inskrivningen från %(date)s saknar orsak till registrering.") % {
+            yield _("Inskrivningen från %(date)s saknar orsak till inskrivning.") % {
                 "date": _d(start)
             }
         for code in sorted((c for c in codes if c and not c.in_list), key=lambda c: c.value):
@@ -223,7 +223,7 @@ def check_enrolment(context: CheckContext, group) -> Iterator[str]:
     for start in sorted(by_start, key=_d):
         rows = by_start[start]
         if len({row.orsak_registrering for row in rows}) > 1:
-            yield _("Inskrivningen från %(date)s har flera orsaker till registrering.") % {
+            yield _("Inskrivningen från %(date)s har flera orsaker till inskrivning.") % {
                 "date": _d(start)
             }
         ends = sorted({row.upphort_datum for row in rows if row.block == 5}, key=_d)

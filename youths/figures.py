@@ -278,14 +278,14 @@ FIGURE_LABELS = {
     "ej_kontaktade": _("Inte kontaktade detta halvår"),
     "aldrig_nadda": _("Aldrig nådda under inskrivningen"),
     "i_atgard": _("I pågående åtgärd"),
-    "tackat_nej": _("Har tackat nej"),
+    "tackat_nej": _("Tackade nej"),
     "okand_sysselsattning": _("Okänd sysselsättning"),
     "forsenad_uppfoljning": _("Försenad uppföljning"),
-    "saknar_orsak": _("Orsak till registrering okänd"),
+    "saknar_orsak": _("Orsak till inskrivning okänd"),
     "att_utreda_lange": _("Att utreda i mer än 14 dagar"),
     "avslutad_okand": _("Avslutad åtgärd med okänd sysselsättning efter"),
     "anmalan_ej_hanterad": _("Anmälan från skola som ingen har hanterat"),
-    "orsak": _("Orsak till registrering"),
+    "orsak": _("Orsak till inskrivning"),
     "utfall": _("Utfall av avslutade åtgärder"),
 }
 

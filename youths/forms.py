@@ -75,10 +75,10 @@ class YouthRegisterForm(YouthFieldsMixin, forms.ModelForm):
         widget=forms.RadioSelect,
     )
     start_date = SaneDateField(
-        label=_("Registreringsdatum"), required=False, initial=timezone.localdate
+        label=_("Inskrivningsdatum"), required=False, initial=timezone.localdate
     )
     entry_reason = CodeChoiceField(
-        Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"), required=False
+        Code.ListName.ENTRY_REASON, label=_("Orsak till inskrivning"), required=False
     )
     completed_school_early = completed_school_early_field()
     verification_note = forms.CharField(
@@ -107,9 +107,9 @@ class YouthRegisterForm(YouthFieldsMixin, forms.ModelForm):
         data = super().clean()
         if data.get("initial_state") == self.InitialState.ENROL:
             if not data.get("start_date") and "start_date" not in self.errors:
-                self.add_error("start_date", _("Ange registreringsdatum."))
+                self.add_error("start_date", _("Ange inskrivningsdatum."))
             if not data.get("entry_reason") and "entry_reason" not in self.errors:
-                self.add_error("entry_reason", _("Välj orsak till registrering."))
+                self.add_error("entry_reason", _("Välj orsak till inskrivning."))
         return data
 
 
@@ -131,8 +131,8 @@ class AssignForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    start_date = SaneDateField(label=_("Registreringsdatum"))
-    entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till registrering"))
+    start_date = SaneDateField(label=_("Inskrivningsdatum"))
+    entry_reason = CodeChoiceField(Code.ListName.ENTRY_REASON, label=_("Orsak till inskrivning"))
     completed_school_early = completed_school_early_field()
 
 

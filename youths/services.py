@@ -259,7 +259,7 @@ def enrolment_create(
         errors = {}
         skolplikt_end = rules.skolplikt_end(youth.birth_date, municipality=youth.municipality)
         date_problem = rules.date_error(
-            start_date, today=today, birth_date=youth.birth_date, label=_("Registreringsdatum")
+            start_date, today=today, birth_date=youth.birth_date, label=_("Inskrivningsdatum")
         )
         if date_problem:
             errors["start_date"] = date_problem
@@ -334,9 +334,9 @@ def enrolment_close(
         if enrolment.end_date is not None:
             raise ValidationError(_("Inskrivningen är redan avslutad och kan inte ändras."))
         if end_date < enrolment.start_date:
-            errors["end_date"] = _(
-                "Slutdatum kan inte vara före registreringsdatum (%(date)s)."
-            ) % {"date": enrolment.start_date.isoformat()}
+            errors["end_date"] = _("Slutdatum kan inte vara före inskrivningsdatum (%(date)s).") % {
+                "date": enrolment.start_date.isoformat()
+            }
         elif end_date > today:
             errors["end_date"] = _("Slutdatum kan inte ligga i framtiden.")
         elif end_date > youth.turns_20_on:

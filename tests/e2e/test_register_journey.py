@@ -51,8 +51,8 @@ def test_login_search_register_and_find(
     page.get_by_label("Telefon").fill("070-1740123")
     page.get_by_label("Ansvarig samordnare").select_option(label="Samordnare Testsson")
     page.get_by_label("Skriv in i aktivitetsansvaret nu").check()
-    page.get_by_label("Registreringsdatum").fill(fixed_today.isoformat())
-    page.get_by_label("Orsak till registrering").select_option(
+    page.get_by_label("Inskrivningsdatum").fill(fixed_today.isoformat())
+    page.get_by_label("Orsak till inskrivning").select_option(
         label="3 – Aldrig påbörjat gymnasieutbildning"
     )
     page.get_by_role("button", name="Registrera").click()

@@ -104,7 +104,7 @@ def test_dates_inside_the_period():
         "Kontaktdatum 2026-07-01 ligger utanför perioden 2026H1."
     ]
     assert run("datum", row(registreringsdatum=d(2026, 7, 1))) == [
-        "Registreringsdatum 2026-07-01 ligger efter periodens slut."
+        "Inskrivningsdatum 2026-07-01 ligger efter periodens slut."
     ]
     # An åtgärd from an earlier period keeps its real start date.
     assert run("datum", row(3, atgard=WORK, atgard_start=d(2025, 5, 1))) == []

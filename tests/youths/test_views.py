@@ -292,7 +292,7 @@ class TestYouthChanges:
         client = client_for(coordinator)
         url = reverse("youths:enrolment_close", args=[youth.pk, enrolment.pk])
         response = client.post(url, {"end_date": "2026-06-01", "exit_reason": exit_moved.pk})
-        assert "före registreringsdatum" in response.content.decode()
+        assert "före inskrivningsdatum" in response.content.decode()
         response = client.post(url, {"end_date": "2026-10-01", "exit_reason": exit_moved.pk})
         assert response.status_code == 302
         enrolment.refresh_from_db()
