@@ -71,3 +71,16 @@ def icon(name: str, extra_class: str = "") -> str:
         f" {extra_class}" if extra_class else "",
         href,
     )
+
+
+STATUS_ICONS = {
+    "i_malgrupp": "check-circle",
+    "att_utreda": "hourglass-split",
+    "ej_aktuell": "dash-circle",
+}
+
+
+@register.simple_tag
+def status_icon(status: str) -> str:
+    """The icon beside a status badge's text (the text says it; colour and icon only help)."""
+    return icon(STATUS_ICONS.get(status, "dash-circle"))
