@@ -98,7 +98,11 @@ def match_headers(kind: str, cells: list) -> dict[str, int]:
     return found
 
 
-def find_header(kind: str, rows: list[list], *, scan: int = 30) -> tuple[int, dict[str, int]]:
+# The header row is looked for among the first rows only.
+SCAN = 30
+
+
+def find_header(kind: str, rows: list[list], *, scan: int = SCAN) -> tuple[int, dict[str, int]]:
     """(index of the header row, mapping): the first of the top rows that names the most
     of our columns. (-1, {}) when no row names at least two."""
     best, best_map = -1, {}

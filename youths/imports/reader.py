@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
+from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,13 @@ class UnreadableFile(ValueError):
 def read_rows(content: bytes, *, file_name: str, kind: str) -> list[list]:
     """All rows of the first sheet (xlsx) or of the file (csv), blank rows included so
     that indexes + 1 are the row numbers Excel shows."""
+    return list(iter_rows(content, file_name=file_name, kind=kind))
+
+
+def iter_rows(content: bytes, *, file_name: str, kind: str) -> Iterator[list]:
+    """The rows of `read_rows` one at a time: a large list is never held as Python
+    objects all at once (an xlsx stays in calamine's compact form until a row is asked
+    for). A file that cannot be read raises UnreadableFile here, not while iterating."""
     if not content:
         raise UnreadableFile(_("Filen är tom."))
     name = (file_name or "").lower()
@@ -47,7 +56,7 @@ def _looks_binary(content: bytes) -> bool:
     return b"\x00" in content[:4096]
 
 
-def _read_xlsx(content: bytes) -> list[list]:
+def _read_xlsx(content: bytes) -> Iterator[list]:
     from python_calamine import CalamineWorkbook
 
     if not content.startswith(_ZIP) or not zipfile.is_zipfile(io.BytesIO(content)):
@@ -57,14 +66,19 @@ def _read_xlsx(content: bytes) -> list[list]:
         if not workbook.sheet_names:
             raise UnreadableFile(_("Excel-filen har inga blad."))
         sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        rows = sheet.iter_rows()
+        # iter_rows starts at the first row but at the first used column: put the empty
+        # columns back so that indexes are the sheet's columns, as to_python() gives them.
+        pad = [""] * sheet.start[1] if sheet.start else []
     except UnreadableFile:
         raise
     except Exception as error:  # calamine raises several kinds for a broken file
         if "password" in type(error).__name__.lower():
             raise UnreadableFile(_("Filen är lösenordsskyddad. Spara den utan lösenord.")) from None
         raise UnreadableFile(_("Excel-filen är skadad och kan inte läsas.")) from None
-    return rows  # a list of lists already
+    if not pad:
+        return rows
+    return (pad + row for row in rows)
 
 
 def _decode(content: bytes) -> str:
@@ -76,13 +90,17 @@ def _decode(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
-def _read_csv(content: bytes, *, kind: str) -> list[list]:
+def _read_csv(content: bytes, *, kind: str) -> Iterator[list]:
     text = _decode(content)
-    best: list[list] | None = None
-    best_found = -1
+    # The delimiter that names the most of our columns in the rows where a header can be.
+    best, best_found = ";", -1
     for delimiter in (";", ",", "\t"):
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        _, found = columns.find_header(kind, rows)
+        head = list(
+            itertools.islice(
+                csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), columns.SCAN
+            )
+        )
+        _, found = columns.find_header(kind, head)
         if len(found) > best_found:
-            best, best_found = rows, len(found)
-    return best or []
+            best, best_found = delimiter, len(found)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=best)

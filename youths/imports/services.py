@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 
 from django.conf import settings
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
 Action = ImportRow.Action
 IN_GROUP = (Action.CREATE, Action.UPDATE, Action.UNCHANGED)
+# Rows validated, planned and written together while previewing.
+PREVIEW_CHUNK = 5000
 
 
 def require_import(user, municipality_id: int) -> None:
@@ -119,16 +122,17 @@ def import_batch_preview(*, batch_id: int, today: dt.date | None = None) -> Impo
     if not claimed:
         return batch  # already previewed, queued or applied: nothing to do twice
     try:
-        rows = reader.read_rows(bytes(batch.content), file_name=batch.file_name, kind=batch.kind)
+        rows = reader.iter_rows(bytes(batch.content), file_name=batch.file_name, kind=batch.kind)
     except reader.UnreadableFile as error:
         _set_status(batch, Status.UNREADABLE, failure=str(error)[:500])
         raise
-    header_index, found = columns.find_header(batch.kind, rows)
+    head = list(itertools.islice(rows, columns.SCAN))
+    header_index, found = columns.find_header(batch.kind, head)
     if header_index < 0:
         message = _("Hittar ingen rubrikrad med kolumnerna för listan (till exempel Personnummer).")
         _set_status(batch, Status.UNREADABLE, failure=message)
         raise reader.UnreadableFile(message)
-    headers = [validate.cell_text(c) for c in rows[header_index]]
+    headers = [validate.cell_text(c) for c in head[header_index]]
     mapping = {**found, **{k: v for k, v in (batch.mapping or {}).items() if v is not None}}
     missing = columns.missing_required(batch.kind, mapping)
     if missing:
@@ -141,57 +145,73 @@ def import_batch_preview(*, batch_id: int, today: dt.date | None = None) -> Impo
             missing=missing,
         )
         return batch
-    parsed = validate.validate(
-        rows,
+    parsed = validate.iter_validate(
+        itertools.chain(head, rows),
         kind=batch.kind,
         header_index=header_index,
         mapping=mapping,
         today=today,
         municipality=batch.municipality,
+        headers=headers,
     )
-    del rows
-    if not parsed:
+    try:
+        with transaction.atomic():
+            # Two deliveries of the same preview at once write the rows one after the other.
+            ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list(
+                "pk", flat=True
+            ).get()
+            counts = _store_preview(batch, parsed, today=today)
+            _set_status(
+                batch,
+                Status.PREVIEW,
+                header_row=header_index + 1,
+                headers=headers,
+                mapping=mapping,
+                missing=[],
+                preview_counts=counts,
+                rows_total=counts["rows"],
+                rows_done=0,
+                as_of=today,
+                failure="",
+            )
+    except _NoRows:
         message = _("Filen innehåller bara en rubrikrad och inga rader med uppgifter.")
         _set_status(batch, Status.UNREADABLE, failure=message)
-        raise reader.UnreadableFile(message)
-    plan.plan(parsed, kind=batch.kind, municipality_id=batch.municipality_id, today=today)
-    counts = _counts_of_parsed(parsed)
-    with transaction.atomic():
-        # Two deliveries of the same preview at once write the rows one after the other.
-        ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list(
-            "pk", flat=True
-        ).get()
-        if ImportRow.objects.filter(batch_id=batch.pk, applied_at__isnull=False).exists():
-            rowstore.update_plan(batch.pk, parsed)
-        else:
-            ImportRow.objects.filter(batch_id=batch.pk).delete()
-            rowstore.insert_rows(batch.pk, parsed)
-            rowstore.analyze()
-        _set_status(
-            batch,
-            Status.PREVIEW,
-            header_row=header_index + 1,
-            headers=headers,
-            mapping=mapping,
-            missing=[],
-            preview_counts=counts,
-            rows_total=len(parsed),
-            rows_done=0,
-            as_of=today,
-            failure="",
-        )
-    logger.info("import batch %s previewed rows=%s", batch.pk, len(parsed))
+        raise reader.UnreadableFile(message) from None
+    logger.info("import batch %s previewed rows=%s", batch.pk, counts["rows"])
     return batch
 
 
-def _counts_of_parsed(parsed) -> dict:
-    counts = {action: 0 for action in Action.values}
-    error_rows = to_verify = 0
-    for row in parsed:
-        counts[row.action] += 1
-        error_rows += bool(row.errors)
-        to_verify += bool(row.data.get("to_verify"))
-    return _counts(len(parsed), counts, error_rows, to_verify)
+class _NoRows(Exception):
+    """Only a header: raised inside the transaction so that nothing is kept."""
+
+
+def _store_preview(batch: ImportBatch, parsed, *, today: dt.date) -> dict:
+    """Plan and store the parsed rows chunk by chunk, so that only a chunk of rows is
+    held in memory at a time; each row is written once, with its plan. Returns counts."""
+    replan = ImportRow.objects.filter(batch_id=batch.pk, applied_at__isnull=False).exists()
+    if replan:
+        rowstore.reset_applied(batch.pk)
+    else:
+        ImportRow.objects.filter(batch_id=batch.pk).delete()
+    by_action = {action: 0 for action in Action.values}
+    total = error_rows = to_verify = 0
+    while chunk := list(itertools.islice(parsed, PREVIEW_CHUNK)):
+        plan.plan(chunk, kind=batch.kind, municipality_id=batch.municipality_id, today=today)
+        for row in chunk:
+            by_action[row.action] += 1
+            error_rows += bool(row.errors)
+            to_verify += bool(row.data.get("to_verify"))
+        total += len(chunk)
+        if replan:
+            rowstore.update_plan(batch.pk, chunk)
+        else:
+            rowstore.insert_rows(batch.pk, chunk)
+    if not total:
+        raise _NoRows
+    if not replan:
+        rowstore.analyze()
+    return _counts(total, by_action, error_rows, to_verify)
 
 
 def _counts(rows: int, by_action: dict, error_rows: int, to_verify: int) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -132,6 +133,11 @@ class Validator:
         self.abroad_reason = _("Inflyttad från utlandet")
         self.moved_reason = _("Inflyttad från %(place)s")
         self.other_municipality = _("annan kommun")
+        self.date_label = _("Datumet")
+        self.bad_date = _("Datumet ska skrivas ÅÅÅÅ-MM-DD.")
+        # A list holds a few hundred distinct dates and birth years: work each out once.
+        self.date_errors: dict[dt.date, str | None] = {}
+        self.skolplikt_ends: dict[int, dt.date] = {}
 
     def header(self, name: str) -> str:
         index = self.mapping.get(name)
@@ -145,10 +151,13 @@ class Validator:
             return None
         return cells[index]
 
-    def text(self, cells, name: str, row: ParsedRow, *, required=False) -> str:
-        value = cell_text(self.cell(cells, name))
-        value = " ".join(value.split())
-        if required and not value:
+    def text(self, values: list[str], name: str, row: ParsedRow, *, required=False) -> str:
+        """The cell's text (from the row's values, already cell_text) with spaces folded."""
+        index = self.mapping.get(name)
+        value = values[index] if index is not None and index < len(values) else ""
+        if value:
+            value = " ".join(value.split())
+        elif required:
             row.errors.append({"column": self.header(name), "message": self.missing})
         limit = TEXT_LIMITS.get(name)
         if limit and len(value) > limit:
@@ -161,15 +170,32 @@ class Validator:
             value = value[:limit]
         return value
 
+    def _date_error(self, day: dt.date) -> str | None:
+        try:
+            return self.date_errors[day]
+        except KeyError:
+            message = rules.date_error(day, today=self.today, label=self.date_label)
+            self.date_errors[day] = message
+            return message
+
+    def _skolplikt_end(self, birth: dt.date) -> dt.date:
+        end = self.skolplikt_ends.get(birth.year)
+        if end is None:
+            end = rules.skolplikt_end(birth, municipality=self.municipality)
+            self.skolplikt_ends[birth.year] = end
+        return end
+
     def row(self, number: int, cells: list) -> ParsedRow:
-        row = ParsedRow(number=number, values=[cell_text(c) for c in cells])
+        values = [cell_text(c) for c in cells]
+        return self.row_of(number, cells, values)
+
+    def row_of(self, number: int, cells: list, values: list[str]) -> ParsedRow:
+        row = ParsedRow(number=number, values=values)
         data = row.data
         raw_pnr = self.cell(cells, "personnummer")
         digits = ""
         if raw_pnr is None or cell_text(raw_pnr) == "":
-            row.errors.append(
-                {"column": self.header("personnummer"), "message": _("Värdet saknas.")}
-            )
+            row.errors.append({"column": self.header("personnummer"), "message": self.missing})
         else:
             try:
                 digits = personnummer_of(raw_pnr, today=self.today)
@@ -191,27 +217,22 @@ class Validator:
 
         raw_date = self.cell(cells, "event_date")
         if raw_date is None or cell_text(raw_date) == "":
-            row.errors.append({"column": self.header("event_date"), "message": _("Värdet saknas.")})
+            row.errors.append({"column": self.header("event_date"), "message": self.missing})
         else:
             try:
                 day = date_of(raw_date)
             except (ValueError, OverflowError):
-                row.errors.append(
-                    {
-                        "column": self.header("event_date"),
-                        "message": _("Datumet ska skrivas ÅÅÅÅ-MM-DD."),
-                    }
-                )
+                row.errors.append({"column": self.header("event_date"), "message": self.bad_date})
             else:
-                message = rules.date_error(day, today=self.today)
+                message = self._date_error(day)
                 if message:
                     row.errors.append({"column": self.header("event_date"), "message": message})
                 data["event_date"] = day
 
         if self.kind == ImportKind.INFLYTTADE:
-            self._inflyttade(cells, row)
+            self._inflyttade(values, row)
         else:
-            self._school_event(cells, row)
+            self._school_event(values, row)
 
         if row.errors:
             row.action = Action.ERROR
@@ -219,7 +240,7 @@ class Validator:
         birth = personnummer.Personnummer(digits).birth_date
         data["birth_date"] = birth
         data["turns_20_on"] = rules.turns_20_on(birth)
-        if self.today <= rules.skolplikt_end(birth, municipality=self.municipality):
+        if self.today <= self._skolplikt_end(birth):
             row.action = Action.SKIP_YOUNG
         elif self.today >= data["turns_20_on"]:
             row.action = Action.SKIP_OLD
@@ -227,19 +248,19 @@ class Validator:
             row.action = Action.CREATE  # refined by the plan against the register
         return row
 
-    def _inflyttade(self, cells, row: ParsedRow) -> None:
+    def _inflyttade(self, values, row: ParsedRow) -> None:
         data = row.data
-        data["first_name"] = self.text(cells, "first_name", row, required=True)
-        data["last_name"] = self.text(cells, "last_name", row, required=True)
+        data["first_name"] = self.text(values, "first_name", row, required=True)
+        data["last_name"] = self.text(values, "last_name", row, required=True)
         for name in ("street_address", "postal_code", "postal_town", "phone"):
-            data[name] = self.text(cells, name, row)
-        email = self.text(cells, "email", row)
+            data[name] = self.text(values, name, row)
+        email = self.text(values, "email", row)
         if email and not _EMAIL.match(email):
             row.errors.append(
                 {"column": self.header("email"), "message": _("E-postadressen är inte giltig.")}
             )
         data["email"] = email
-        moved_from = self.text(cells, "moved_from", row)
+        moved_from = self.text(values, "moved_from", row)
         abroad = moved_from.lower() in _ABROAD
         data["from_abroad"] = abroad
         data["moved_from"] = "" if abroad else moved_from
@@ -250,19 +271,19 @@ class Validator:
             row.verify_reason = self.moved_reason % {"place": moved_from or self.other_municipality}
             row.suggested_code = "inflyttad"
 
-    def _school_event(self, cells, row: ParsedRow) -> None:
+    def _school_event(self, values, row: ParsedRow) -> None:
         data = row.data
-        name = self.text(cells, "name", row, required=True)
+        name = self.text(values, "name", row, required=True)
         parts = name.rsplit(" ", 1)
         data["first_name"], data["last_name"] = (
             (parts[0], parts[1]) if len(parts) == 2 else ("", name)
         )
-        data["school_name"] = self.text(cells, "school_name", row, required=True)
-        data["school_code"] = self.text(cells, "school_code", row, required=True)
-        data["principal"] = self.text(cells, "principal", row)
-        data["program"] = self.text(cells, "program", row).upper()
-        data["contact_person"] = self.text(cells, "contact_person", row)
-        raw_event = self.text(cells, "event", row, required=True)
+        data["school_name"] = self.text(values, "school_name", row, required=True)
+        data["school_code"] = self.text(values, "school_code", row, required=True)
+        data["principal"] = self.text(values, "principal", row)
+        data["program"] = self.text(values, "program", row).upper()
+        data["contact_person"] = self.text(values, "contact_person", row)
+        raw_event = self.text(values, "event", row, required=True)
         event = _EVENTS.get(raw_event.lower())
         if raw_event and event is None:
             row.errors.append(
@@ -290,17 +311,42 @@ class Validator:
             }
 
 
+def iter_validate(
+    rows: Iterable[list],
+    *,
+    kind: str,
+    header_index: int,
+    mapping: dict[str, int],
+    today,
+    municipality,
+    headers: list[str],
+) -> Iterator[ParsedRow]:
+    """One ParsedRow per non-blank row below the header; `rows` are all rows of the file
+    from the first (index + 1 is the row number Excel shows)."""
+    validator = Validator(
+        kind=kind, mapping=mapping, headers=headers, today=today, municipality=municipality
+    )
+    for index, cells in enumerate(rows):
+        if index <= header_index:
+            continue
+        values = [cell_text(c) for c in cells]
+        if not any(values):
+            continue
+        yield validator.row_of(index + 1, cells, values)
+
+
 def validate(
     rows: list[list], *, kind: str, header_index: int, mapping: dict[str, int], today, municipality
 ) -> list[ParsedRow]:
     headers = [cell_text(c) for c in rows[header_index]] if header_index >= 0 else []
-    validator = Validator(
-        kind=kind, mapping=mapping, headers=headers, today=today, municipality=municipality
+    return list(
+        iter_validate(
+            rows,
+            kind=kind,
+            header_index=header_index,
+            mapping=mapping,
+            today=today,
+            municipality=municipality,
+            headers=headers,
+        )
     )
-    parsed = []
-    for index in range(header_index + 1, len(rows)):
-        cells = rows[index]
-        if all(cell_text(c) == "" for c in cells):
-            continue
-        parsed.append(validator.row(index + 1, cells))
-    return parsed

@@ -99,3 +99,29 @@ def test_only_administrators_import(db, home, coordinator, administrator):
     with pytest.raises(PermissionDenied):
         _upload(home, csv_bytes(_rows(1)), user=coordinator)
     assert _upload(home, csv_bytes(_rows(1)), user=administrator).status == "preview"
+
+
+def test_xlsx_rows_keep_the_sheets_row_and_column_numbers(tmp_path):
+    """Rows are read one at a time; a sheet whose data starts below and right of A1 still
+    gives indexes that are the sheet's rows and columns (row numbers in error messages)."""
+    from openpyxl import Workbook
+
+    from youths.imports import reader
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["C2"] = "Inflyttade"
+    sheet["B4"], sheet["C4"] = "Personnummer", "Inflyttningsdatum"
+    sheet["B5"], sheet["C5"] = 200801011234, dt.date(2026, 1, 2)
+    sheet["D7"] = "sist"
+    path = tmp_path / "lista.xlsx"
+    workbook.save(path)
+    rows = list(
+        reader.iter_rows(path.read_bytes(), file_name="lista.xlsx", kind=ImportKind.INFLYTTADE)
+    )
+    assert len(rows) == 7
+    assert rows[1][2] == "Inflyttade"
+    assert rows[3][1:3] == ["Personnummer", "Inflyttningsdatum"]
+    assert rows[4][1:3] == [200801011234, dt.date(2026, 1, 2)]
+    assert rows[6][3] == "sist"
+    assert columns.find_header(ImportKind.INFLYTTADE, rows)[0] == 3
