@@ -126,12 +126,75 @@ _CHUNK_COLUMNS = (
     "contact_person",
     "verify_reason",
     "suggested_code",
-    "verification_id",
 )
-# A narrow temporary copy of the chunk's rows: the flags are worked out there, and the
-# stored rows are written once at the end (updating the wide, indexed rows once per
-# step cost most of the time of an apply).
+# A narrow temporary copy of the chunk's rows with every decision worked out once, when
+# it is made: the stored rows are written once at the end, and the copy is updated only
+# where a decision needs an id created on the way (a new youth, a new verification).
 CHUNK = "import_chunk"
+
+
+def _decisions(batch: ImportBatch, *, today: dt.date) -> tuple[str, list]:
+    """SELECT of the chunk's rows in the target group with the youth they are about
+    (NULL: to be created) and what applying does with each, against the register as it
+    is inside the chunk's transaction. Parameters: municipality, batch, lo, hi."""
+    rows, youth_t, enr_t, ver_t = _t(ImportRow), _t(Youth), _t(Enrolment), _t(Verification)
+    columns = ", ".join(f"r.{col}" for col in _CHUNK_COLUMNS)
+    if batch.kind == ImportKind.INFLYTTADE:
+        move_t = _t(MoveIn)
+        new_event = (
+            f"NOT EXISTS (SELECT 1 FROM {move_t} m WHERE m.youth_id = y.id "
+            f"AND m.moved_in_on = r.event_date)"
+        )
+        # A known youth is updated only from newer data: a move-in later than every one known.
+        changed = " OR ".join(f"(r.{f} <> '' AND r.{f} <> y.{f})" for f in UPDATABLE)
+        result = (
+            f"CASE WHEN y.id IS NULL THEN 'created' WHEN NOT EXISTS (SELECT 1 FROM {move_t} m "
+            f"WHERE m.youth_id = y.id AND m.moved_in_on >= r.event_date) AND ({changed}) "
+            f"THEN 'updated' ELSE 'unchanged' END"
+        )
+    else:
+        school_t, notice_t = _t(School), _t(SchoolNotice)
+        new_event = (
+            f"NOT EXISTS (SELECT 1 FROM {notice_t} n JOIN {school_t} s ON s.id = n.school_id "
+            f"WHERE n.youth_id = y.id AND s.code = r.school_code AND n.event = r.event "
+            f"AND n.event_date = r.event_date)"
+        )
+        result = (
+            f"CASE WHEN y.id IS NULL THEN 'created' WHEN {new_event} THEN 'updated' "
+            f"ELSE 'unchanged' END"
+        )
+    in_group = (
+        f"EXISTS (SELECT 1 FROM {enr_t} e JOIN {youth_t} ey ON ey.id = e.youth_id "
+        f"WHERE e.youth_id = d.youth_id AND e.start_date <= %s AND (e.end_date IS NULL "
+        f"OR e.end_date > %s) AND ey.turns_20_on > %s)"
+    )
+    if batch.kind == ImportKind.INFLYTTADE:
+        verifies, verify_params = f"NOT {in_group}", [today, today, today]
+    else:
+        # avbrott/slutat: the youth may belong to the group; börjat for an enrolled youth:
+        # the enrolment may end. frånvaro is kept for preventive follow-up only.
+        open_enrolment = (
+            f"EXISTS (SELECT 1 FROM {enr_t} e WHERE e.youth_id = d.youth_id AND e.end_date IS NULL)"
+        )
+        verifies = (
+            f"((d.event IN (%s, %s) AND NOT {in_group}) OR (d.event = %s AND {open_enrolment}))"
+        )
+        verify_params = [SchoolEvent.DROPOUT, SchoolEvent.LEFT, today, today, today]
+        verify_params.append(SchoolEvent.STARTED)
+    decided = (
+        f"SELECT {columns}, y.id AS youth_id, {new_event} AS new_event, {result} AS result "
+        f"FROM {rows} AS r LEFT JOIN {youth_t} AS y ON y.municipality_id = %s "
+        f"AND y.personnummer = r.personnummer "
+        f"WHERE r.batch_id = %s AND r.number >= %s AND r.number < %s "
+        f"AND r.applied_at IS NULL AND r.action IN ('create', 'update', 'unchanged')"
+    )
+    verified = f"SELECT d.*, (d.new_event AND {verifies}) AS to_verify FROM ({decided}) AS d"
+    sql = (
+        f"SELECT v.*, (v.to_verify AND NOT EXISTS (SELECT 1 FROM {ver_t} ov "
+        f"WHERE ov.youth_id = v.youth_id AND ov.resolved_on IS NULL)) AS opened_verification, "
+        f"CAST(NULL AS bigint) AS verification_id FROM ({verified}) AS v"
+    )
+    return sql, verify_params
 
 
 def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) -> None:
@@ -154,25 +217,14 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             # (municipality, personnummer) one, and each lookup scans the municipality.
             c.execute(f"ANALYZE {youth_t} (municipality_id)")
         c.execute(f"DROP TABLE IF EXISTS {CHUNK}")
-        columns = ", ".join(f"r.{col}" for col in _CHUNK_COLUMNS)
-        # The rows of the chunk that are in the target group and not applied yet, with the
-        # youth they are about (NULL: to be created).
+        decisions, verify_params = _decisions(batch, today=today)
+        # The verification's parameters come first in the text, the rows' after.
         c.execute(
-            f"CREATE TEMPORARY TABLE {CHUNK} AS SELECT {columns}, "
-            f"(SELECT y.id FROM {youth_t} y WHERE y.municipality_id = %s "
-            f"AND y.personnummer = r.personnummer) AS youth_id, "
-            f"r.result, r.new_event, r.opened_verification, r.to_verify FROM {rows} AS r "
-            f"WHERE r.batch_id = %s AND r.number >= %s AND r.number < %s "
-            f"AND r.applied_at IS NULL AND r.action IN ('create', 'update', 'unchanged')",
-            [m, batch.pk, lo, hi],
+            f"CREATE TEMPORARY TABLE {CHUNK} AS {decisions}",
+            [*verify_params, m, batch.pk, lo, hi],
         )
         c.execute(f"CREATE INDEX {CHUNK}_id ON {CHUNK} (id)")
         c.execute(f"CREATE INDEX {CHUNK}_youth ON {CHUNK} (youth_id)")
-        c.execute(
-            f"UPDATE {CHUNK} SET result = CASE WHEN youth_id IS NULL THEN 'created' ELSE '' END, "
-            f"new_event = %s, opened_verification = %s, to_verify = %s",
-            [False, False, False],
-        )
         extra = _youth_defaults()
         extra_cols = "".join(f", {col}" for col, _ in extra)
         extra_vals = "".join(", %s" for _ in extra)
@@ -193,11 +245,11 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             [m],
         )
         if batch.kind == ImportKind.INFLYTTADE:
-            _move_ins_changes(c, now)
+            _youths_update(c, now)
             _verifications(c, batch, user=user, today=today)
             _move_ins_insert(c)
         else:
-            _notices_new(c)
+            _schools_insert(c)
             _verifications(c, batch, user=user, today=today)
             _notices_insert(c, today)
         _audit(c, batch, user=user, now=now)
@@ -224,20 +276,8 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
         c.execute(f"DROP TABLE {CHUNK}")
 
 
-def _move_ins_changes(c, now) -> None:
-    move_t, youth_t = _t(MoveIn), _t(Youth)
-    c.execute(
-        f"UPDATE {CHUNK} SET new_event = NOT EXISTS (SELECT 1 FROM {move_t} m "
-        f"WHERE m.youth_id = {CHUNK}.youth_id AND m.moved_in_on = {CHUNK}.event_date)"
-    )
-    # A known youth is updated only from newer data: a move-in later than every one known.
-    changed = " OR ".join(f"({CHUNK}.{f} <> '' AND {CHUNK}.{f} <> y.{f})" for f in UPDATABLE)
-    c.execute(
-        f"UPDATE {CHUNK} SET result = CASE WHEN NOT EXISTS (SELECT 1 FROM {move_t} m "
-        f"WHERE m.youth_id = {CHUNK}.youth_id AND m.moved_in_on >= {CHUNK}.event_date) AND EXISTS "
-        f"(SELECT 1 FROM {youth_t} y WHERE y.id = {CHUNK}.youth_id AND ({changed})) "
-        f"THEN 'updated' ELSE 'unchanged' END WHERE result = ''"
-    )
+def _youths_update(c, now) -> None:
+    youth_t = _t(Youth)
     sets = ", ".join(
         f"{f} = CASE WHEN r.{f} <> '' THEN r.{f} ELSE {youth_t}.{f} END" for f in UPDATABLE
     )
@@ -262,22 +302,11 @@ def _move_ins_insert(c) -> None:
     )
 
 
-def _notices_new(c) -> None:
-    school_t, notice_t = _t(School), _t(SchoolNotice)
+def _schools_insert(c) -> None:
     c.execute(
-        f"INSERT INTO {school_t} (code, name, principal) SELECT r.school_code, MAX(r.school_name), "
-        f"MAX(r.principal) FROM {CHUNK} AS r WHERE r.school_code <> '' GROUP BY r.school_code "
-        f"ON CONFLICT (code) DO NOTHING"
-    )
-    c.execute(
-        f"UPDATE {CHUNK} SET new_event = NOT EXISTS (SELECT 1 FROM {notice_t} n "
-        f"JOIN {school_t} s ON s.id = n.school_id WHERE n.youth_id = {CHUNK}.youth_id "
-        f"AND s.code = {CHUNK}.school_code AND n.event = {CHUNK}.event "
-        f"AND n.event_date = {CHUNK}.event_date)"
-    )
-    c.execute(
-        f"UPDATE {CHUNK} SET result = CASE WHEN new_event THEN 'updated' ELSE 'unchanged' END "
-        f"WHERE result = ''"
+        f"INSERT INTO {_t(School)} (code, name, principal) SELECT r.school_code, "
+        f"MAX(r.school_name), MAX(r.principal) FROM {CHUNK} AS r WHERE r.school_code <> '' "
+        f"GROUP BY r.school_code ON CONFLICT (code) DO NOTHING"
     )
 
 
@@ -295,29 +324,11 @@ def _notices_insert(c, today) -> None:
 
 
 def _verifications(c, batch, *, user, today) -> None:
-    ver_t, enr_t, youth_t = _t(Verification), _t(Enrolment), _t(Youth)
-    in_group = (
-        f"EXISTS (SELECT 1 FROM {enr_t} e JOIN {youth_t} y ON y.id = e.youth_id "
-        f"WHERE e.youth_id = {CHUNK}.youth_id AND e.start_date <= %s AND (e.end_date IS NULL "
-        f"OR e.end_date > %s) AND y.turns_20_on > %s)"
-    )
-    open_enrolment = (
-        f"EXISTS (SELECT 1 FROM {enr_t} e WHERE e.youth_id = {CHUNK}.youth_id "
-        f"AND e.end_date IS NULL)"
-    )
-    if batch.kind == ImportKind.INFLYTTADE:
-        condition, params = f"NOT {in_group}", [today, today, today]
-        source = Verification.Source.INFLYTTADE
-    else:
-        # avbrott/slutat: the youth may belong to the group; börjat for an enrolled youth:
-        # the enrolment may end. frånvaro is kept for preventive follow-up only.
-        condition = f"((event IN (%s, %s) AND NOT {in_group}) OR (event = %s AND {open_enrolment}))"
-        params = [SchoolEvent.DROPOUT, SchoolEvent.LEFT, today, today, today, SchoolEvent.STARTED]
-        source = Verification.Source.SCHOOL_NOTICE
-    c.execute(f"UPDATE {CHUNK} SET to_verify = {condition} WHERE new_event", params)
-    c.execute(
-        f"UPDATE {CHUNK} SET opened_verification = NOT EXISTS (SELECT 1 FROM {ver_t} v "
-        f"WHERE v.youth_id = {CHUNK}.youth_id AND v.resolved_on IS NULL) WHERE to_verify"
+    ver_t = _t(Verification)
+    source = (
+        Verification.Source.INFLYTTADE
+        if batch.kind == ImportKind.INFLYTTADE
+        else Verification.Source.SCHOOL_NOTICE
     )
     c.execute(
         f"INSERT INTO {ver_t} (youth_id, opened_on, source, note, outcome, resolution_note, "
