@@ -156,7 +156,11 @@
 
     function open() {
       focused = parse(input.value) || today();
-      dialog.classList.remove("js-hidden");
+      dialog.classList.remove("js-hidden", "datepicker-end");
+      // A field in a right-hand column opens its calendar leftwards, never off the page.
+      if (dialog.getBoundingClientRect().right > document.documentElement.clientWidth) {
+        dialog.classList.add("datepicker-end");
+      }
       button.setAttribute("aria-expanded", "true");
       render(true);
       document.addEventListener("mousedown", outside, true);

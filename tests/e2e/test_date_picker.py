@@ -91,3 +91,45 @@ def test_clicking_a_day(page: Page, offer_page):
     page.get_by_role("button", name="Välj datum: Erbjuden").click()
     page.get_by_role("gridcell", name="14 februari 2025, fredag").click()
     expect(field).to_have_value("2025-02-14")
+
+
+def test_the_open_calendar_fits_a_phone(page: Page, offer_page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.get_by_label("Erbjuden").fill("2025-05-05")
+    page.get_by_role("button", name="Välj datum: Erbjuden").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    box = page.get_by_role("dialog").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    overflow = page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth"
+    )
+    assert overflow <= 0
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_the_field_is_plain_text(page: Page, offer_page):
+    field = page.get_by_label("Erbjuden")
+    expect(field).to_have_attribute("placeholder", "ÅÅÅÅ-MM-DD")
+    expect(page.get_by_role("button", name="Välj datum: Erbjuden")).to_have_count(0)
+    page.get_by_label(re.compile(r"^\s*Åtgärd\*?\s*$")).select_option(
+        label="2 – Studie- och yrkesvägledning"
+    )
+    field.fill("2025-06-03")
+    page.get_by_role("button", name="Spara erbjudandet").click()
+    expect(page.get_by_text("Åtgärden är erbjuden.")).to_be_visible()
+    assert Action.objects.get(youth=offer_page).offered_on == dt.date(2025, 6, 3)
+
+
+def test_a_calendar_in_a_right_hand_column_stays_on_the_page(page: Page, offer_page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(page.url.replace("atgard/ny/", ""))
+    page.get_by_role("button", name="Välj datum: Nästa uppföljning").click()
+    box = page.get_by_role("dialog").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+    overflow = page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth"
+    )
+    assert overflow <= 0
