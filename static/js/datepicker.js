@@ -108,7 +108,7 @@
     table.appendChild(tbody);
 
     var footer = make("div", "datepicker-footer");
-    var todayButton = make("button", "btn btn-sm btn-link", "Idag");
+    var todayButton = make("button", "btn btn-sm btn-link", "I dag");
     todayButton.type = "button";
     var cancel = make("button", "btn btn-sm btn-outline-secondary", "Avbryt");
     cancel.type = "button";

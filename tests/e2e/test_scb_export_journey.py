@@ -57,7 +57,7 @@ def test_check_fix_check_download(page: Page, live_server, administrator, home, 
         page.get_by_role("button", name="Skapa fil").click()
         expect(page.get_by_text("Filen är nu periodens export")).to_be_visible()
         with page.expect_download() as info:
-            page.get_by_role("link", name=re.compile("Ladda ned kaa-1880-2026H1.csv")).click()
+            page.get_by_role("link", name=re.compile("Ladda ner kaa-1880-2026H1.csv")).click()
         target = tmp_path / "ut.csv"
         info.value.save_as(target)
         lines = target.read_text(encoding="utf-8").splitlines()

@@ -24,6 +24,7 @@ OLD_WORDS = [
     r"tackat nej",
     r"avböj",
     r"nekade",
+    r"ladda ned",
 ]
 LABEL_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "legend", "label", "caption", "summary"}
 SKIP_TAGS = {"script", "style", "template"}
