@@ -55,9 +55,14 @@
     var id = "datepicker-" + (++counter);
     var label = input.labels && input.labels.length ? input.labels[0].textContent.replace(/\*/g, "").trim() : "";
 
-    var group = make("div", "input-group date-field");
-    if (input.classList.contains("is-invalid")) { group.classList.add("is-invalid", "has-validation"); }
-    input.parentNode.insertBefore(group, input);
+    // The dialog sits beside the input group, not in it: Bootstrap squares the corners of
+    // every input-group child that is not the last one.
+    var wrapper = make("div", "date-field");
+    var group = make("div", "input-group");
+    // Bootstrap shows an error message that follows an .is-invalid sibling.
+    if (input.classList.contains("is-invalid")) { wrapper.classList.add("is-invalid"); }
+    input.parentNode.insertBefore(wrapper, input);
+    wrapper.appendChild(group);
     group.appendChild(input);
 
     var button = make("button", "btn btn-outline-secondary date-field-button");
@@ -122,7 +127,7 @@
     dialog.appendChild(table);
     dialog.appendChild(hint);
     dialog.appendChild(footer);
-    group.appendChild(dialog);
+    wrapper.appendChild(dialog);
 
     var focused = today();
 
@@ -178,7 +183,7 @@
       close(input);
     }
     function outside(event) {
-      if (!group.contains(event.target)) { close(null); }
+      if (!wrapper.contains(event.target)) { close(null); }
     }
     function move(date) { focused = date; render(true); }
 
