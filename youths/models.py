@@ -125,7 +125,14 @@ class Youth(models.Model):
             models.CheckConstraint(condition=_luhn_holds("personnummer"), name="youth_luhn"),
         ]
         indexes = [
-            models.Index(fields=["municipality", "last_name", "first_name"]),
+            # The youth list's order within a municipality, with the id: a page's ids
+            # are read from the index alone, however far the page (see
+            # selectors.youth_list_page).
+            models.Index(
+                fields=["municipality", "last_name", "first_name", "personnummer"],
+                include=["id"],
+                name="youth_list_order",
+            ),
             # The statistics count a municipality's youths under 20 on a day.
             models.Index(fields=["municipality", "turns_20_on"], name="youth_muni_turns_20"),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kaa.access import youths_visible_to
@@ -72,6 +73,30 @@ def youth_list(
     if figure is not None:
         queryset = figure.apply(queryset, figure_period)
     return queryset.order_by("last_name", "first_name", "personnummer")
+
+
+def youth_list_page(queryset: QuerySet, *, number, per_page: int) -> Page:
+    """One page of `youth_list`, its rows in the list's order.
+
+    The page's ids come first, read in the list's order from the index youth_list_order
+    alone; a page past the middle is read from the end (the index backwards), so the
+    last page costs what the first does. Only then are the page's rows read with the
+    status, the enrolment and the coordinator (the per-row subqueries of for_list_page):
+    selecting those with OFFSET would compute them for every row skipped too.
+    """
+    ids_in_order = queryset.values_list("pk", flat=True)
+    paginator = Paginator(ids_in_order, per_page)
+    page = paginator.get_page(number)
+    count = paginator.count
+    bottom = (page.number - 1) * per_page
+    top = min(bottom + per_page, count)
+    if bottom > count // 2:
+        ids = list(ids_in_order.reverse()[count - top : count - bottom])[::-1]
+    else:
+        ids = list(ids_in_order[bottom:top])
+    rows = {youth.pk: youth for youth in queryset.filter(pk__in=ids).order_by()} if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def youth_detail(youth, *, on: dt.date) -> dict:

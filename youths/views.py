@@ -144,8 +144,10 @@ def _filtered(request, membership, filters):
 def _youth_list_page(request, membership, *, form, filters, query_string):
     figure, figure_period = _figure(request)
     queryset = _filtered(request, membership, filters)
-    page = Paginator(queryset, settings.KAA_PAGE_SIZE).get_page(request.GET.get("page"))
-    youths = list(page.object_list)
+    page = selectors.youth_list_page(
+        queryset, number=request.GET.get("page"), per_page=settings.KAA_PAGE_SIZE
+    )
+    youths = page.object_list
     # A search looks in the whole municipality: say how many more match outside the
     # chosen filters, with one click to see them.
     outside, widen = 0, ""
