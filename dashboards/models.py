@@ -19,6 +19,9 @@ class MonthlyFigure(models.Model):
     in_group = models.PositiveIntegerField(_("i målgruppen"))
     women = models.PositiveIntegerField(_("kvinnor"))
     men = models.PositiveIntegerField(_("män"))
+    # [[kön, age on month_end, count], …]: the split the issue asks of every figure.
+    # Empty on rows computed before it existed, until the next rebuild.
+    by_sex_age = models.JSONField(_("per kön och ålder"), default=list, blank=True)
     computed_at = models.DateTimeField(_("beräknad"))
 
     class Meta:

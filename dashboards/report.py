@@ -66,10 +66,24 @@ def render_xlsx(context: dict) -> bytes:
     for key in ("saknar_orsak", "avslutad_okand", "att_utreda_lange", "anmalan_ej_hanterad"):
         sheet.append([str(labels[key]), data.quality[key]])
 
+    ages = context["trend_ages"]
+    age_headings = [f"{age} år" for age in ages]
     heading(_("Målgruppen vid halvårets slut"))
-    sheet.append([_("Halvår"), _("Datum"), _("Kvinnor"), _("Män"), _("Totalt")])
+    sheet.append([_("Halvår"), _("Datum"), _("Kvinnor"), _("Män"), *age_headings, _("Totalt")])
     for point in context["trend"]:
-        sheet.append([point.label, point.on.isoformat(), point.women, point.men, point.in_group])
+        by_age = [point.split.by_age.get(age, 0) if point.split else None for age in ages]
+        sheet.append(
+            [point.label, point.on.isoformat(), point.women, point.men, *by_age, point.in_group]
+        )
+
+    heading(_("Målgruppen vid halvårets slut per kön och ålder"))
+    sheet.append([_("Halvår"), _("Kön"), *age_headings, _("Totalt")])
+    for point in context["trend"]:
+        for sex, label in SEX_LABELS:
+            split = point.split
+            cells = [split.by_sex_age.get((sex, age), 0) if split else None for age in ages]
+            total = split.by_sex.get(sex, 0) if split else None
+            sheet.append([point.label, _(label), *cells, total])
 
     sheet.column_dimensions["A"].width = 55
     buffer = io.BytesIO()

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count, DateField, F, Value
 
 from dashboards.models import MonthlyFigure
 from kaa.models import Code
@@ -171,6 +171,30 @@ class TrendPoint:
     men: int | None
     computed_at: dt.datetime | None
     live: bool = False
+    # By kön and age on `on`; None where a stored row predates the split.
+    split: Split | None = None
+
+
+def _half_year_starts(period: Period, count: int) -> list[dt.date]:
+    starts = []
+    start = period.start
+    for _ in range(count):
+        starts.append(start)
+        start = half_year_start(start - dt.timedelta(days=1))
+    return list(reversed(starts))
+
+
+def _live_point(label: str, on: dt.date, split: Split, *, live: bool = False) -> TrendPoint:
+    return TrendPoint(
+        label=label,
+        on=on,
+        in_group=split.total,
+        women=split.by_sex.get("K", 0),
+        men=split.by_sex.get("M", 0),
+        computed_at=None,
+        live=live,
+        split=split,
+    )
 
 
 def half_year_trend(
@@ -178,12 +202,7 @@ def half_year_trend(
 ) -> list[TrendPoint]:
     """The group on the last day of each of the `count` half-years up to `period`: past
     ones from the monthly figures (None if not computed yet), the running one live."""
-    starts = []
-    start = period.start
-    for _ in range(count):
-        starts.append(start)
-        start = half_year_start(start - dt.timedelta(days=1))
-    starts.reverse()
+    starts = _half_year_starts(period, count)
     ends = [half_year_end(s) for s in starts]
     stored = {
         figure.month_end: figure
@@ -194,17 +213,7 @@ def half_year_trend(
     points = []
     for start, end in zip(starts, ends, strict=True):
         if end >= period.on and current is not None:
-            points.append(
-                TrendPoint(
-                    label=half_year_label(start),
-                    on=period.on,
-                    in_group=current.total,
-                    women=current.by_sex["K"],
-                    men=current.by_sex["M"],
-                    computed_at=None,
-                    live=True,
-                )
-            )
+            points.append(_live_point(half_year_label(start), period.on, current, live=True))
             continue
         figure = stored.get(end)
         points.append(
@@ -215,9 +224,65 @@ def half_year_trend(
                 women=figure.women if figure else None,
                 men=figure.men if figure else None,
                 computed_at=figure.computed_at if figure else None,
+                split=_stored_split(figure) if figure else None,
             )
         )
     return points
+
+
+def _stored_split(figure: MonthlyFigure) -> Split | None:
+    if not figure.by_sex_age and figure.in_group:
+        return None  # computed before the age split existed
+    split = Split()
+    for sex, age, n in figure.by_sex_age:
+        split.add(sex, age, n)
+    return split
+
+
+def caseload_trend(youths, *, period: Period, current: Split, count: int = 6) -> list[TrendPoint]:
+    """The same points for a coordinator's caseload (the youths assigned to them today),
+    counted live: a caseload is a few hundred youths, so one query (the past half-years'
+    counts as a UNION ALL) is cheap enough for every view."""
+    starts = _half_year_starts(period, count)
+    past = [half_year_end(start) for start in starts if half_year_end(start) < period.on]
+    splits = {end: Split() for end in past}
+    if past:
+        queries = [
+            _group_counts(youths, on=end).annotate(point=Value(end, output_field=DateField()))
+            for end in past
+        ]
+        for row in queries[0].union(*queries[1:], all=True):
+            splits[row["point"]].add(row["sex"], row["age"], row["n"])
+    points = []
+    for start in starts:
+        end = half_year_end(start)
+        if end in splits:
+            points.append(_live_point(half_year_label(start), end, splits[end]))
+        else:
+            points.append(_live_point(half_year_label(start), period.on, current, live=True))
+    return points
+
+
+def _group_counts(youths, *, on: dt.date):
+    return (
+        youths.in_target_group(on=on)
+        .annotate(age=age_on(on))
+        .values("sex", "age")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def group_split(youths, *, on: dt.date) -> Split:
+    """The youths in the group on `on`, by kön and age on that day (one query)."""
+    split = Split()
+    for row in _group_counts(youths, on=on):
+        split.add(row["sex"], row["age"], row["n"])
+    return split
+
+
+def trend_ages(trend: list[TrendPoint]) -> list[int]:
+    return sorted({age for point in trend if point.split for age in point.split.by_age})
 
 
 def overview_to_json(data: Overview) -> dict:

@@ -6,11 +6,10 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from dashboards.models import MonthlyFigure, OverviewSnapshot
-from dashboards.selectors import overview, overview_from_json, overview_to_json
+from dashboards.selectors import group_split, overview, overview_from_json, overview_to_json
 from youths.figures import period_for
 from youths.models import Youth
 
@@ -35,26 +34,24 @@ def monthly_figures_rebuild(
 ) -> int:
     """Count the group on each of the last `months` month-ends and store the counts.
 
-    One aggregate query per month-end, through `Youth.objects.in_target_group`; rows are
-    upserted on (municipality, month_end), so running it twice changes nothing twice.
+    One aggregate query per month-end, through `Youth.objects.in_target_group`, by kön
+    and by age on the month-end; rows are upserted on (municipality, month_end), so
+    running it twice changes nothing twice.
     """
     today = today or timezone.localdate()
     computed_at = timezone.now()
     youths = Youth.objects.filter(municipality_id=municipality_id)
     rows = []
     for end in month_ends(before=today, count=months):
-        counts = youths.in_target_group(on=end).aggregate(
-            total=Count("pk"),
-            women=Count("pk", filter=Q(sex="K")),
-            men=Count("pk", filter=Q(sex="M")),
-        )
+        split = group_split(youths, on=end)
         rows.append(
             MonthlyFigure(
                 municipality_id=municipality_id,
                 month_end=end,
-                in_group=counts["total"],
-                women=counts["women"],
-                men=counts["men"],
+                in_group=split.total,
+                women=split.by_sex.get("K", 0),
+                men=split.by_sex.get("M", 0),
+                by_sex_age=sorted([sex, age, n] for (sex, age), n in split.by_sex_age.items()),
                 computed_at=computed_at,
             )
         )
@@ -63,7 +60,7 @@ def monthly_figures_rebuild(
             rows,
             update_conflicts=True,
             unique_fields=["municipality", "month_end"],
-            update_fields=["in_group", "women", "men", "computed_at"],
+            update_fields=["in_group", "women", "men", "by_sex_age", "computed_at"],
         )
     logger.info("monthly figures rebuilt municipality=%s months=%s", municipality_id, len(rows))
     return len(rows)

@@ -79,8 +79,9 @@ def overview(request):
         data, computed_at = municipality_overview(
             municipality_id=membership.municipality_id, today=today
         )
-    trend = []
-    if scope == SCOPE_MUNICIPALITY:
+    if scope == SCOPE_MINE:
+        trend = selectors.caseload_trend(youths, period=period, current=data.in_group)
+    else:
         trend = selectors.half_year_trend(
             municipality_id=membership.municipality_id, period=period, current=data.in_group
         )
@@ -91,7 +92,8 @@ def overview(request):
             "data": data,
             "computed_at": computed_at,
             "trend": trend,
-            "trend_chart": _trend_chart(trend) if trend else None,
+            "trend_ages": selectors.trend_ages(trend),
+            "trend_chart": _trend_chart(trend),
             "trend_computed_at": min((p.computed_at for p in trend if p.computed_at), default=None),
             "trend_missing": any(p.in_group is None for p in trend),
             "figures_chart": _figures_chart(data),
@@ -137,6 +139,7 @@ def _report_context(request, membership):
     return {
         "data": data,
         "trend": trend,
+        "trend_ages": selectors.trend_ages(trend),
         "municipality": membership.municipality,
         "half_year": half_year_label(start),
         "half_year_param": f"{start.year}H{1 if start.month == 1 else 2}",

@@ -114,6 +114,19 @@ def test_monthly_figures_are_rebuilt_idempotently(register, home):
     assert rows[dt.date(2026, 8, 31)] == (6, 3, 3)  # Cilla still under 20, Frank in
     assert rows[dt.date(2026, 9, 30)] == (5, 2, 3)  # Cilla turned 20 on 09-15
     first = MonthlyFigure.objects.get(month_end=dt.date(2026, 6, 30))
+    # By kön and age on the month's last day: Ella 16, Anna 18, Cilla 19; Dan 17, Bo 18.
+    assert first.by_sex_age == [
+        ["K", 16, 1],
+        ["K", 18, 1],
+        ["K", 19, 1],
+        ["M", 17, 1],
+        ["M", 18, 1],
+    ]
+    # Bo turns 19 on 2026-10-01: 18 on the last day of September.
+    september = MonthlyFigure.objects.get(month_end=dt.date(2026, 9, 30))
+    assert september.by_sex_age == [["K", 16, 1], ["K", 18, 1], ["M", 17, 1], ["M", 18, 2]]
+    assert MonthlyFigure.objects.get(month_end=dt.date(2025, 3, 31)).by_sex_age == [["M", 15, 1]]
+    assert MonthlyFigure.objects.get(month_end=dt.date(2024, 3, 31)).by_sex_age == []
     # A second run rewrites the same rows (and their time), never adds any.
     rebuild_monthly_figures(municipality_id=home.pk, today_iso=TODAY.isoformat())
     assert MonthlyFigure.objects.count() == 36
@@ -138,6 +151,47 @@ def test_half_year_trend_reads_the_monthly_figures(register, rektor, home):
     assert [p.in_group for p in trend] == [0, 0, 0, 1, 5, 4]
     assert trend[-1].live and trend[-1].computed_at is None
     assert all(p.computed_at is not None for p in trend[:-1])
+
+
+def test_half_year_trend_splits_by_sex_and_age(register, rektor, home):
+    monthly_figures_rebuild(municipality_id=home.pk, today=TODAY)
+    data = figures(rektor, home)
+    trend = selectors.half_year_trend(
+        municipality_id=home.pk, period=period_for(TODAY), current=data.in_group
+    )
+    h1 = trend[-2]
+    assert (h1.label, h1.split.by_age) == ("2026 H1", {16: 1, 17: 1, 18: 2, 19: 1})
+    assert h1.split.by_sex_age[("K", 19)] == 1 and h1.split.by_sex_age[("M", 18)] == 1
+    # The running half-year: today's split.
+    assert trend[-1].split.by_age == {17: 1, 18: 2, 19: 1}
+    assert selectors.trend_ages(trend) == [16, 17, 18, 19]
+
+
+def test_a_stored_month_without_the_age_split_says_so(register, rektor, home):
+    monthly_figures_rebuild(municipality_id=home.pk, today=TODAY)
+    # A row computed before the split existed: counts, but no ages until the next rebuild.
+    MonthlyFigure.objects.filter(month_end=dt.date(2026, 6, 30)).update(by_sex_age=[])
+    trend = selectors.half_year_trend(
+        municipality_id=home.pk, period=period_for(TODAY), current=None
+    )
+    assert (trend[-2].in_group, trend[-2].split) == (5, None)
+    assert trend[-3].split is not None and trend[-3].split.total == 1
+
+
+def test_caseload_trend_is_counted_live(register, coordinator, home):
+    youths = youths_visible_to(coordinator, municipality=home.pk).filter(assigned_to=coordinator)
+    period = period_for(TODAY)
+    current = selectors.overview(youths, period).in_group
+    # No monthly figures stored: the caseload's trend does not need them.
+    assert not MonthlyFigure.objects.exists()
+    trend = selectors.caseload_trend(youths, period=period, current=current)
+    assert [p.label for p in trend][-2:] == ["2026 H1", "2026 H2"]
+    # Anna (K) and Dan (M): Dan's first enrolment ended 2025-06-01, Anna's began 2026.
+    assert [p.in_group for p in trend] == [0, 0, 0, 0, 2, 2]
+    assert [(p.women, p.men) for p in trend[-2:]] == [(1, 1), (1, 1)]
+    assert trend[-2].on == dt.date(2026, 6, 30) and not trend[-2].live
+    assert trend[-2].split.by_sex_age == {("K", 18): 1, ("M", 17): 1}
+    assert trend[-1].live and trend[-1].on == TODAY
 
 
 def test_trend_says_when_figures_are_missing(register, home):

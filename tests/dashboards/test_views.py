@@ -100,6 +100,14 @@ def test_coordinator_sees_caseload_and_municipality(client_for, coordinator, reg
     assert mine.context["data"].in_group.total == 2
     assert "coordinator=mine&amp;figur=i_malgrupp" in mine.content.decode()
     assert listed(client, coordinator="mine", figur="i_malgrupp") == {"Anna", "Dan"}
+    # The caseload's own trend, live, with its table alternative split by age.
+    assert [p.in_group for p in mine.context["trend"]] == [0, 0, 0, 0, 2, 2]
+    html = mine.content.decode()
+    assert "Dina ungdomar i målgruppen de senaste sex halvåren" in html
+    start = html.index('id="trend-table"')
+    table = unescape(re.sub(r"<[^>]+>", " ", html[start : html.index("</table>", start)]))
+    # Kvinnor 1, män 1, 17 år 1, 18 år 1, totalt 2.
+    assert "2026 H1 2026-06-30 1 1 1 1 2" in re.sub(r"\s+", " ", table)
 
 
 def test_rektor_cannot_choose_a_caseload(client_for, rektor, register):
@@ -173,6 +181,7 @@ def test_report_page_is_printable_figures_only(client_for, rektor, register):
     html = response.content.decode()
     assert "halvåret 2026 H1" in html
     assert "Siffrorna avser 2026-06-30" in html
+    assert "Målgruppen vid halvårets slut per kön och ålder" in html
     assert "Registersson" not in html
 
 
@@ -202,8 +211,17 @@ def test_report_xlsx_cells(client_for, rektor, register, home):
     assert by_label["Praktik"][:4] == (0, 0, 0, 1)
     assert by_label["Att utreda i mer än 14 dagar"][0] == 1
     assert by_label["Anmälan från skola som ingen har hanterat"][0] == 2
-    assert by_label["2026 H1"] == ("2026-06-30", 3, 2, 5)
-    assert by_label["2026 H2"] == ("2026-11-22", 1, 3, 4)
+    trend_header = next(row for row in rows if row[:2] == ("Halvår", "Datum"))
+    ages = ("16 år", "17 år", "18 år", "19 år")
+    assert trend_header == ("Halvår", "Datum", "Kvinnor", "Män", *ages, "Totalt")
+    assert by_label["2026 H1"] == ("2026-06-30", 3, 2, 1, 1, 2, 1, 5)
+    assert by_label["2026 H2"] == ("2026-11-22", 1, 3, 0, 1, 2, 1, 4)
+    # The trend by kön and age: two rows per half-year.
+    split_rows = [row for row in rows if row[0] == "2026 H1" and row[1] in ("Kvinnor", "Män")]
+    assert split_rows == [
+        ("2026 H1", "Kvinnor", 1, 0, 1, 1, 3, None, None),
+        ("2026 H1", "Män", 0, 1, 1, 0, 2, None, None),
+    ]
     # Figures only.
     text = " ".join(str(cell) for row in rows for cell in row if cell is not None)
     assert "Registersson" not in text
