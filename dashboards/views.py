@@ -32,6 +32,7 @@ from youths.figures import (
 SEXES = (("K", gettext_lazy("Kvinnor")), ("M", gettext_lazy("Män")))
 SCOPE_MINE = "mina"
 SCOPE_MUNICIPALITY = "kommun"
+REBUILD_COOLDOWN = dt.timedelta(minutes=5)
 
 
 def _scope(request, membership) -> str:
@@ -102,6 +103,7 @@ def overview(request):
             "sexes": SEXES,
             "scope": scope,
             "can_choose_scope": membership.role == Role.COORDINATOR,
+            "can_rebuild": has_perm(membership, Perm.REBUILD_STATISTICS),
             "can_drill": has_perm(membership, Perm.VIEW_YOUTHS),
             "drill_base": {
                 "coordinator": "mine" if scope == SCOPE_MINE else "all",
@@ -114,9 +116,19 @@ def overview(request):
 @require_POST
 def rebuild(request):
     """Recount the overview and the monthly figures now (caches of counts; no record
-    changes)."""
-    membership = require_perm(request.membership, Perm.VIEW_STATISTICS)
+    changes). Rektor and administrator may (Perm.REBUILD_STATISTICS). A press within
+    REBUILD_COOLDOWN of the last recount (the monthly figures' time) queues nothing:
+    repeated presses would pile recounts of a whole municipality onto the database."""
+    membership = require_perm(request.membership, Perm.REBUILD_STATISTICS)
     municipality_id = membership.municipality_id
+    latest = last_computed(municipality_id)
+    if latest is not None and timezone.now() - latest < REBUILD_COOLDOWN:
+        messages.info(
+            request,
+            _("Siffrorna räknades om %(at)s. Vänta några minuter innan du räknar om igen.")
+            % {"at": timezone.localtime(latest).strftime("%H:%M")},
+        )
+        return redirect("dashboards:overview")
     transaction.on_commit(lambda: rebuild_monthly_figures.delay(municipality_id=municipality_id))
     messages.success(request, _("Siffrorna räknas om. Ladda om sidan om en stund för att se dem."))
     return redirect("dashboards:overview")

@@ -27,6 +27,9 @@ class Perm(StrEnum):
     VIEW_ACCESS_LOG = "audit.view"
     VIEW_CODE_LISTS = "codes.view"
     VIEW_STATISTICS = "stats.view"
+    # Recount the overview's cached figures now (a heavy query over the municipality,
+    # no record changes): for those who answer for the follow-up, not every reader.
+    REBUILD_STATISTICS = "stats.rebuild"
     EXPORT_SCB = "scb.export"
     IMPORT_LISTS = "import.upload"
 
@@ -36,7 +39,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         {Perm.VIEW_YOUTHS, Perm.CHANGE_YOUTHS, Perm.VIEW_CODE_LISTS, Perm.VIEW_STATISTICS}
     ),
     # Rektor reads casework and statistics but does not change casework.
-    Role.PRINCIPAL: frozenset({Perm.VIEW_YOUTHS, Perm.VIEW_CODE_LISTS, Perm.VIEW_STATISTICS}),
+    # Rektor may also recount the figures (a cache, not casework).
+    Role.PRINCIPAL: frozenset(
+        {Perm.VIEW_YOUTHS, Perm.VIEW_CODE_LISTS, Perm.VIEW_STATISTICS, Perm.REBUILD_STATISTICS}
+    ),
     Role.ADMINISTRATOR: frozenset(Perm),
 }
 

@@ -175,6 +175,37 @@ def test_rebuild_is_post_only_and_needs_a_role(client_for, outsider, rektor, cli
     assert client_for(rektor).get(reverse("dashboards:rebuild")).status_code == 405
 
 
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("rektor", True), ("administrator", True), ("coordinator", False), ("outsider", False)],
+)
+def test_who_may_recount_the_figures(
+    request, client_for, persona, allowed, register, home, django_capture_on_commit_callbacks
+):
+    """Recounting is a cache, not casework (rektor may), but a heavy one: the ones who
+    answer for the follow-up may, a coordinator (whose caseload is counted live) not."""
+    client = client_for(request.getfixturevalue(persona))
+    html = client.get(OVERVIEW).content.decode()
+    assert ("Räkna om siffrorna nu" in html) is allowed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dashboards:rebuild"))
+    assert response.status_code == (302 if allowed else 403)
+    assert MonthlyFigure.objects.filter(municipality=home).exists() is allowed
+
+
+def test_a_second_recount_within_minutes_queues_nothing(
+    client_for, rektor, register, home, django_capture_on_commit_callbacks
+):
+    client = client_for(rektor)
+    with django_capture_on_commit_callbacks(execute=True) as first:
+        client.post(reverse("dashboards:rebuild"))
+    assert len(first) == 1
+    with django_capture_on_commit_callbacks(execute=True) as second:
+        response = client.post(reverse("dashboards:rebuild"), follow=True)
+    assert second == []
+    assert "Siffrorna räknades om 13:00" in response.content.decode()
+
+
 def test_report_page_is_printable_figures_only(client_for, rektor, register):
     response = client_for(rektor).get(reverse("dashboards:report"), {"halvar": "2026H1"})
     assert response.status_code == 200
