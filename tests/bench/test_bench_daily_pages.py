@@ -120,9 +120,10 @@ def test_bench_daily_pages(client):
     )
     measure(client, "Ungdomar, alla, sista sidan", listing, {"coordinator": "all", "page": pages})
     for status in ("i_malgrupp", "att_utreda", "ej_aktuell"):
-        measure(
-            client, f"Ungdomar, alla, {status}", listing, {"coordinator": "all", "status": status}
-        )
+        params = {"coordinator": "all", "status": status}
+        response = measure(client, f"Ungdomar, alla, {status}", listing, params)
+        last = response.context["page"].paginator.num_pages if response.context else 1
+        measure(client, f"Ungdomar, alla, {status}, sista sidan", listing, {**params, "page": last})
     measure(client, "Ungdomar, alla, ålder 17", listing, {"coordinator": "all", "age": 17})
     measure(
         client,
