@@ -25,6 +25,11 @@ from youths.personnummer import luhn_ok
 
 FALLBACK_BROKER = "redis://127.0.0.1:6379/14"
 ROWS = 10_000
+# Chunks of this many rows: the kill lands between or inside one of 20 chunks.
+CHUNK = 500
+# Longest time without any change of the batch before the test gives up: a worker's
+# start-up on a loaded machine, or Redis giving a killed worker's message back.
+STALL = 240
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -62,7 +67,7 @@ def _worker(broker: str) -> subprocess.Popen:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         # Short enough that the killed worker's message comes back within the test.
         "CELERY_VISIBILITY_TIMEOUT": "3",
-        "IMPORT_APPLY_CHUNK": "250",
+        "IMPORT_APPLY_CHUNK": str(CHUNK),
         "IMPORT_MAX_ATTEMPTS": "20",
     }
     return subprocess.Popen(
@@ -74,14 +79,28 @@ def _worker(broker: str) -> subprocess.Popen:
     )
 
 
-def _wait(predicate, seconds: float, step: float = 0.02):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
+def _state(batch_id: int) -> tuple[str, int, str]:
+    return ImportBatch.objects.filter(pk=batch_id).values_list("status", "rows_done", "failure")[0]
+
+
+def _wait_while_progressing(
+    done, *, batch_id: int, worker: subprocess.Popen, stall: float, step: float = 0.02
+):
+    """Wait until `done(state)`, as long as the batch moves: the time allowed is `stall`
+    seconds without any change of its status or rows done, not a fixed total, so a slow
+    machine makes the test slower but not red. Fails at once when the worker process
+    exits or the batch fails."""
+    last, last_change = None, time.monotonic()
+    while True:
+        state = _state(batch_id)
+        if done(state):
+            return state
+        assert state[0] != ImportBatch.Status.FAILED, f"the batch failed: {state[2]}"
+        assert worker.poll() is None, f"the worker exited with {worker.returncode}"
+        if state[:2] != last:
+            last, last_change = state[:2], time.monotonic()
+        assert time.monotonic() - last_change < stall, f"no progress in {stall} s: {state}"
         time.sleep(step)
-    return predicate()
 
 
 @pytest.fixture
@@ -120,11 +139,11 @@ def test_sigkill_mid_apply_loses_and_doubles_nothing(broker):
     try:
         services.import_batch_confirm(acting_user=None, batch=batch)  # enqueued on commit
 
-        def applying_midway():
-            done = ImportBatch.objects.filter(pk=batch.pk).values_list("rows_done", flat=True)[0]
-            return 0 < done < ROWS
-
-        assert _wait(applying_midway, 120), "the worker never started applying"
+        # A worker starting on a busy machine takes a while; once it has taken the task
+        # the batch is applying and moves on chunk by chunk. Killed while it does.
+        _wait_while_progressing(
+            lambda state: state[1] > 0, batch_id=batch.pk, worker=first, stall=STALL
+        )
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
         done_at_kill = ImportRow.objects.filter(batch=batch, applied_at__isnull=False).count()
@@ -137,12 +156,13 @@ def test_sigkill_mid_apply_loses_and_doubles_nothing(broker):
         # sweeper re-enqueues the batch as well. Either way it is applied once.
         sweep_import_batches.delay((dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat())
 
-        def applied():
-            return ImportBatch.objects.filter(
-                pk=batch.pk, status=ImportBatch.Status.APPLIED
-            ).exists()
-
-        assert _wait(applied, 180, step=0.2), "the batch was not applied after recovery"
+        _wait_while_progressing(
+            lambda state: state[0] == ImportBatch.Status.APPLIED,
+            batch_id=batch.pk,
+            worker=second,
+            stall=STALL,
+            step=0.2,
+        )
     finally:
         for worker in workers:
             if worker.poll() is None:
