@@ -76,9 +76,21 @@ def _read_xlsx(content: bytes) -> Iterator[list]:
         if "password" in type(error).__name__.lower():
             raise UnreadableFile(_("Filen är lösenordsskyddad. Spara den utan lösenord.")) from None
         raise UnreadableFile(_("Excel-filen är skadad och kan inte läsas.")) from None
-    if not pad:
-        return rows
-    return (pad + row for row in rows)
+    return _guarded(rows, pad=pad)
+
+
+def _guarded(rows, *, pad: list | None = None) -> Iterator[list]:
+    # calamine reads the sheet when it is opened, but a csv is parsed as it is read: a
+    # row that fails on the way (a field over the csv module's size limit, an open
+    # quote at the end) makes the file as unreadable as one that fails at once.
+    try:
+        if pad:
+            for row in rows:
+                yield pad + row
+        else:
+            yield from rows
+    except Exception:
+        raise UnreadableFile(_("Filen är skadad och kan inte läsas.")) from None
 
 
 def _decode(content: bytes) -> str:
@@ -103,4 +115,4 @@ def _read_csv(content: bytes, *, kind: str) -> Iterator[list]:
         _, found = columns.find_header(kind, head)
         if len(found) > best_found:
             best, best_found = delimiter, len(found)
-    return csv.reader(io.StringIO(text, newline=""), delimiter=best)
+    return _guarded(csv.reader(io.StringIO(text, newline=""), delimiter=best))

@@ -178,6 +178,9 @@ def import_batch_preview(*, batch_id: int, today: dt.date | None = None) -> Impo
         message = _("Filen innehåller bara en rubrikrad och inga rader med uppgifter.")
         _set_status(batch, Status.UNREADABLE, failure=message)
         raise reader.UnreadableFile(message) from None
+    except reader.UnreadableFile as error:  # a row that failed while it was read
+        _set_status(batch, Status.UNREADABLE, failure=str(error)[:500])
+        raise
     logger.info("import batch %s previewed rows=%s", batch.pk, counts["rows"])
     return batch
 

@@ -166,6 +166,24 @@ def test_bad_files_exit_2_with_swedish_message_and_nothing_applied(db, tmp_path,
     assert not Youth.objects.exists()
 
 
+def test_a_csv_that_breaks_below_its_first_rows_stores_nothing(db, tmp_path, sample_day):
+    # Rows are read as they are validated: a row that cannot be parsed far down the file
+    # (a field over the csv module's limit) still makes the whole file unreadable.
+    good = [
+        inflyttad(valid_personnummer(dt.date(2008, 1, 1) + dt.timedelta(days=i))) for i in range(40)
+    ]
+    broken = inflyttad(valid_personnummer(dt.date(2009, 1, 1)))
+    broken[3] = "x" * 200_000
+    path = tmp_path / "lista.csv"
+    path.write_bytes(csv_bytes([INFLYTTADE_HEADER, *good, broken]))
+    code, out, err = run(path, "inflyttade", "--apply")
+    assert code == 2 and out is None
+    assert "skadad" in err
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.UNREADABLE
+    assert not batch.rows.exists() and not Youth.objects.exists()
+
+
 def test_over_the_size_limit(db, tmp_path, settings):
     settings.IMPORT_MAX_BYTES = 100
     path = tmp_path / "lista.csv"
