@@ -83,6 +83,18 @@ def test_apply_twice_and_resume_after_a_lost_chunk(db, other_municipality, setti
     assert not ImportRow.objects.filter(batch=batch, applied_at__isnull=True).exists()
 
 
+def test_cells_with_copy_control_characters_are_stored_as_written(db, other_municipality):
+    # The rows reach PostgreSQL as COPY text, where a backslash, tab or line break is
+    # an escape or a separator unless escaped itself.
+    row = inflyttad(valid_personnummer(dt.date(2008, 5, 5)))
+    row[3] = '"C:\\N\tgatan\r\n1"'
+    batch = _upload(other_municipality, csv_bytes([INFLYTTADE_HEADER, row]))
+    stored = ImportRow.objects.get(batch=batch)
+    assert stored.values[3] == "C:\\N\tgatan\r\n1"
+    assert stored.street_address == "C:\\N gatan 1"
+    assert stored.action == ImportRow.Action.CREATE
+
+
 def test_bulk_created_youths_derive_dates_like_save(db, other_municipality):
     batch = _upload(other_municipality, csv_bytes(_rows(3)))
     services.import_batch_apply(batch_id=batch.pk, today=dt.date(2026, 11, 22))
