@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import END_REASONS, Action, Consent, FollowUpRules
-from kaa.forms import CodeChoiceField
+from kaa.forms import CodeChoiceField, DateTimeInput
 from kaa.models import Code
 from kaa.versioning import VersionedFormMixin
 from youths import rules
@@ -20,7 +20,7 @@ class ContactForm(forms.Form):
         label=_("Tidpunkt"),
         help_text=_("ÅÅÅÅ-MM-DD TT:MM"),
         input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
-        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"autocomplete": "off"}),
+        widget=DateTimeInput(),
         error_messages={"invalid": _("Skriv tidpunkten som ÅÅÅÅ-MM-DD TT:MM.")},
     )
     channel = forms.ChoiceField(label=_("Kanal"), choices=Contact.Channel.choices)

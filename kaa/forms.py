@@ -28,6 +28,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=defaults, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """A text field for YYYY-MM-DD TT:MM; the calendar beside it sets the date part and
+    keeps the time typed."""
+
+    def __init__(self, attrs=None):
+        defaults = {"autocomplete": "off", "data-datepicker": "datetime"}
+        defaults.update(attrs or {})
+        super().__init__(attrs=defaults, format="%Y-%m-%d %H:%M")
+
+
 class IsoDateField(forms.DateField):
     """A date typed or picked as YYYY-MM-DD, with a message that says so."""
 

@@ -53,6 +53,8 @@
     if (input.hasAttribute("data-datepicker-ready")) { return; }
     input.setAttribute("data-datepicker-ready", "");
     var id = "datepicker-" + (++counter);
+    // A date-time field ("YYYY-MM-DD TT:MM"): the calendar sets the date and keeps the time.
+    var withTime = input.getAttribute("data-datepicker") === "datetime";
     var label = input.labels && input.labels.length ? input.labels[0].textContent.replace(/\*/g, "").trim() : "";
 
     // The dialog sits beside the input group, not in it: Bootstrap squares the corners of
@@ -131,8 +133,13 @@
 
     var focused = today();
 
+    function current() {
+      var value = input.value.trim();
+      return parse(withTime ? value.slice(0, 10) : value);
+    }
+
     function render(moveFocus) {
-      var chosen = parse(input.value);
+      var chosen = current();
       var now = today();
       heading.textContent = MONTHS[focused.getMonth()] + " " + focused.getFullYear();
       tbody.textContent = "";
@@ -160,7 +167,7 @@
     }
 
     function open() {
-      focused = parse(input.value) || today();
+      focused = current() || today();
       dialog.classList.remove("js-hidden", "datepicker-end");
       // A field in a right-hand column opens its calendar leftwards, never off the page.
       if (dialog.getBoundingClientRect().right > document.documentElement.clientWidth) {
@@ -177,7 +184,13 @@
       if (focusTarget) { focusTarget.focus(); }
     }
     function choose(date) {
-      input.value = iso(date);
+      var time = "";
+      if (withTime) {
+        var typed = /^\d{4}-\d{2}-\d{2}[\sT]+(\d{1,2}:\d{2})$/.exec(input.value.trim());
+        var now = new Date();
+        time = " " + (typed ? typed[1] : pad(now.getHours()) + ":" + pad(now.getMinutes()));
+      }
+      input.value = iso(date) + time;
       input.dispatchEvent(new Event("input", {bubbles: true}));
       input.dispatchEvent(new Event("change", {bubbles: true}));
       close(input);

@@ -133,3 +133,15 @@ def test_a_calendar_in_a_right_hand_column_stays_on_the_page(page: Page, offer_p
         " - window.innerWidth"
     )
     assert overflow <= 0
+
+
+def test_a_contacts_time_keeps_its_hour_when_the_day_is_picked(page: Page, offer_page):
+    page.goto(page.url.replace("atgard/ny/", ""))
+    field = page.get_by_label("Tidpunkt")
+    field.fill("2025-03-10 14:30")
+    page.get_by_role("button", name="Välj datum: Tidpunkt").focus()
+    page.keyboard.press("Enter")
+    expect(focused(page)).to_have_attribute("data-date", "2025-03-10")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    expect(field).to_have_value("2025-03-09 14:30")
