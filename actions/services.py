@@ -22,6 +22,7 @@ from youths import rules
 from youths import services as youth_services
 from youths.models import Contact, Enrolment, Youth
 from youths.services import lock_youth
+from youths.summary import case_summary_refresh
 
 # Reasons after which the youth still lives here, so a follow-up after exit makes sense.
 EXIT_KEYS_FOLLOWED_UP = ("paborjat_nationellt", "paborjat_introduktion", "fullfoljt", "annan")
@@ -180,6 +181,7 @@ def contact_log(
         created_by=acting_user,
     )
     _audit(acting_user, youth, AuditAction.CONTACT_LOG, contact, channel=channel, reached=reached)
+    case_summary_refresh([youth.pk])
     return contact
 
 
@@ -231,6 +233,7 @@ def action_offer(
         created_by=acting_user,
     )
     _audit(acting_user, youth, AuditAction.ACTION_CHANGE, action, change="offered", kind=kind.value)
+    case_summary_refresh([youth.pk])
     return action
 
 
@@ -271,6 +274,7 @@ def action_respond(
             change="response",
             response=action.response,
         )
+        case_summary_refresh([action.youth_id])
         return action
 
 
@@ -361,6 +365,7 @@ def action_end(
             change="ended",
             occupation_after=occupation_after.value,
         )
+        case_summary_refresh([action.youth_id])
         return action
 
 
@@ -379,6 +384,7 @@ def action_set_follow_up(
         action.follow_up_on = follow_up_on
         action.save(update_fields=["follow_up_on"])
         _audit(acting_user, action.youth, AuditAction.ACTION_CHANGE, action, change="follow_up")
+        case_summary_refresh([action.youth_id])
         return action
 
 
@@ -604,6 +610,8 @@ def actions_end_at_exit(
                 detail["automatic"] = True
             _audit(acting_user, youth, AuditAction.ACTION_CHANGE, action, **detail)
             ended += 1
+    if ended:
+        case_summary_refresh([youth.pk])
     return ended
 
 
@@ -691,4 +699,5 @@ def action_complete_occupation(*, acting_user, action: Action, occupation_after:
             change="occupation_after",
             occupation_after=occupation_after.value,
         )
+        case_summary_refresh([action.youth_id])
         return action

@@ -27,6 +27,13 @@ app.conf.beat_schedule = {
         "task": "kaa.tasks.purge_form_submissions",
         "schedule": crontab(hour=2, minute=10),
     },
+    # Every night at 00:45: recompute each youth's casework summary (the dates "Att göra"
+    # and the overview read) from the source tables, after the 20th-birthday job; the
+    # services keep it in step during the day, this is the safety net.
+    "rebuild-case-summary": {
+        "task": "youths.tasks.rebuild_case_summary",
+        "schedule": crontab(hour=0, minute=45),
+    },
     # Every night at 01:30: recount the monthly figures behind the overview's trends.
     "rebuild-monthly-figures": {
         "task": "dashboards.tasks.rebuild_monthly_figures",

@@ -53,6 +53,39 @@ def _reference_data_in_transactional_tests(request):
     ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _case_summary_in_step(request):
+    """Keep the casework summary in step with rows that tests write straight through the
+    ORM (factories, fixtures), as the services do for the product. Tests marked
+    `summary_by_services` see only what the services and jobs write themselves."""
+    if request.node.get_closest_marker("summary_by_services"):
+        yield
+        return
+    from django.db.models.signals import post_delete, post_save
+
+    from actions.models import Action
+    from youths.models import Contact, Enrolment, Verification, Youth
+    from youths.summary import case_summary_refresh
+
+    def refresh(sender, instance, **kwargs):
+        origin = kwargs.get("origin")
+        if isinstance(origin, Youth) or getattr(origin, "model", None) is Youth:
+            return  # the youth itself is deleted, with its summary
+        youth_id = instance.pk if sender is Youth else instance.youth_id
+        if Youth.objects.filter(pk=youth_id).exists():
+            case_summary_refresh([youth_id])
+
+    senders = (Youth, Contact, Enrolment, Verification, Action)
+    for sender in senders:
+        post_save.connect(refresh, sender=sender, dispatch_uid=f"summary-{sender.__name__}")
+        if sender is not Youth:
+            post_delete.connect(refresh, sender=sender, dispatch_uid=f"summary-d-{sender.__name__}")
+    yield
+    for sender in senders:
+        post_save.disconnect(sender=sender, dispatch_uid=f"summary-{sender.__name__}")
+        post_delete.disconnect(sender=sender, dispatch_uid=f"summary-d-{sender.__name__}")
+
+
 @pytest.fixture
 def home(db):
     return Municipality.objects.get(code=HOME_CODE)

@@ -135,6 +135,15 @@ class Youth(models.Model):
             ),
             # The statistics count a municipality's youths under 20 on a day.
             models.Index(fields=["municipality", "turns_20_on"], name="youth_muni_turns_20"),
+            # "Att göra" for the youths without a coordinator: a few thousand of a
+            # municipality's youths, where the index on assigned_to holds every
+            # municipality's unassigned youths under one key.
+            models.Index(
+                fields=["municipality"],
+                include=["id"],
+                condition=Q(assigned_to__isnull=True),
+                name="youth_unassigned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -446,3 +455,6 @@ class AssignmentHistory(models.Model):
 
 # The import models (batch, rows, schools, notices, move-ins) live in their own module.
 from youths.imports.models import *  # noqa: E402, F403
+
+# The casework summary (a rebuildable cache of dates) lives in its own module.
+from youths.summary import CaseSummary  # noqa: E402, F401

@@ -17,6 +17,7 @@ from kaa.models import AuditAction, Code, Municipality, Role
 from kaa.versioning import EditBase, resolve_edit
 from youths import personnummer, rules
 from youths.models import AssignmentHistory, Enrolment, Guardian, Verification, Youth
+from youths.summary import case_summary_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ def youth_register(
                 youth_id=youth.pk,
                 obj=youth,
             )
+            case_summary_refresh([youth.pk])
     except IntegrityError:
         # Two registrations of the same number at once: the unique constraint decides.
         raise ValidationError(
@@ -312,6 +314,7 @@ def enrolment_create(
                 on=today,
                 enrolment=enrolment,
             )
+        case_summary_refresh([youth.pk])
         return enrolment
 
 
@@ -361,6 +364,7 @@ def enrolment_close(
             obj=enrolment,
             detail={"exit_reason": exit_reason.value, "end_date": end_date.isoformat()},
         )
+        case_summary_refresh([youth.pk])
         return enrolment
 
 
@@ -452,6 +456,7 @@ def enrolments_close_turned_20(*, today: dt.date | None = None) -> TurnedTwentyR
                     occupation_after=unknown,
                     automatic=True,
                 )
+                case_summary_refresh([youth.pk])
     logger.info(
         "closed %s enrolments and %s running åtgärder on the 20th birthday (run for %s); "
         "%s municipalities skipped",
@@ -493,6 +498,7 @@ def verification_open(
         obj=verification,
         detail={"source": source},
     )
+    case_summary_refresh([youth.pk])
     return verification
 
 
@@ -545,6 +551,7 @@ def _resolve(
         obj=verification,
         detail={"outcome": outcome},
     )
+    case_summary_refresh([verification.youth_id])
     return verification
 
 

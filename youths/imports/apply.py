@@ -28,6 +28,7 @@ from youths.imports.models import (
     SchoolNotice,
 )
 from youths.models import Enrolment, Verification, Youth
+from youths.summary import case_summary_refresh
 
 _OWN = {
     "id",
@@ -267,6 +268,12 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             [now, batch.pk, lo, hi],
         )
         done += c.rowcount
+        # The casework summary of the youths this chunk created or put "att utreda".
+        c.execute(
+            f"SELECT youth_id FROM {CHUNK} WHERE youth_id IS NOT NULL "
+            f"AND (result = 'created' OR opened_verification)"
+        )
+        case_summary_refresh([row[0] for row in c.fetchall()])
         # Progress and a heartbeat for the sweeper, rolled back with the chunk if it fails.
         c.execute(
             f"UPDATE {_t(ImportBatch)} SET status_changed_at = %s, rows_done = rows_done + %s "

@@ -26,6 +26,7 @@ from kaa.models import Code, Membership, Municipality, Role
 from youths import personnummer
 from youths.models import TARGET_GROUP_AGE_LIMIT, Enrolment, Guardian, Verification, Youth
 from youths.rules import skolplikt_end
+from youths.summary import case_summary_rebuild
 
 FIRST_NAMES = [
     "Alva",
@@ -184,6 +185,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeded = self._youths(kommun, users, youths, random.Random(kommun_seed), today)
                 self._casework(kommun, users, seeded, random.Random(kommun_seed + 1), today)
+                # The rows were written in bulk, past the services: fill the casework
+                # summary for them in set-based statements.
+                case_summary_rebuild(municipality_id=kommun.pk)
             created_any = True
             self.stdout.write(f"Skapade {len(seeded)} syntetiska ungdomar i {kommun.name}.")
         if created_any and connection.vendor == "postgresql":

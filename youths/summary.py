@@ -1,0 +1,295 @@
+"""A per-youth summary of casework dates: a cache that "Att göra" and the figures read.
+
+One row per youth holds the DATES the daily pages ask about (the latest contact, the
+latest reached contact, the next planned follow-up, the earliest åtgärd follow-up, the
+latest answers to offers, the open "att utreda", the latest enrolment and exit). Whether a
+youth is due on a day is still decided from these dates on that day: nothing here says
+"overdue", so the rows are right tomorrow without a job. They are only a cache of the
+source tables: `case_summary_refresh` recomputes the rows of some youths in one
+statement, and every writer of contacts, åtgärder, enrolments and verifications calls it
+in its transaction; `case_summary_rebuild` recomputes all of them (the nightly safety
+net and `manage.py rebuild_case_summary`).
+
+The model lives with the register (youths) because the figures of youths/figures.py read
+it too. The columns that come from åtgärder are computed in SQL over the actions table,
+found through the app registry when a refresh runs, so youths imports nothing from
+actions at module level (kaa <- youths <- actions).
+
+The queue reads "in the group on D" from the latest enrolment, which is the covering one
+on any day from its start on: enrolments never overlap and cannot start in the future,
+so that holds on every day the pages are read (today and later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.apps import apps as global_apps
+from django.db import connection, models, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
+
+UNKNOWN_OCCUPATION_KEY = "okand"
+REBUILD_CHUNK = 5000
+
+
+class CaseSummary(models.Model):
+    """The casework dates of one youth (see the module docstring: a rebuildable cache)."""
+
+    youth = models.OneToOneField(
+        "youths.Youth", on_delete=models.CASCADE, primary_key=True, related_name="case_summary"
+    )
+    # Copies of the youth's own fixed values (derived from the municipality and the
+    # personnummer, which never change), so a municipality's queue is read from this
+    # table's indexes alone.
+    municipality = models.ForeignKey(
+        "kaa.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    turns_20_on = models.DateField()
+    # The latest enrolment (by start): the one that covers any day from its start on.
+    enrolled_since = models.DateField(null=True)
+    enrolled_until = models.DateField(null=True)
+    # The latest ended enrolment (by end date) and the key of its exit reason.
+    last_exit_on = models.DateField(null=True)
+    last_exit_key = models.CharField(max_length=40, blank=True, default="")
+    # Contacts, as local days.
+    last_contact_on = models.DateField(null=True)
+    last_reached_on = models.DateField(null=True)
+    next_follow_up = models.DateField(null=True)  # set by the latest contact
+    # The enrolment's start while nobody has reached the youth since it began.
+    unreached_since = models.DateField(null=True)
+    # The latest contact's day when it lies within the latest enrolment.
+    last_try_on = models.DateField(null=True)
+    # Åtgärder: the earliest follow-up date, and that date again while no contact was
+    # made on or after it.
+    action_follow_up_on = models.DateField(null=True)
+    action_follow_up_pending = models.DateField(null=True)
+    # The earlier of next_follow_up and action_follow_up_pending: the first day the
+    # youth is due a follow-up.
+    follow_up_from = models.DateField(null=True)
+    declined_on = models.DateField(null=True)  # the latest "Tackade nej"
+    accepted_on = models.DateField(null=True)  # the latest "Tackade ja"
+    # While the latest answer stands as "nej": the later of that answer and the latest
+    # contact, from which the monthly follow-up counts.
+    declined_from = models.DateField(null=True)
+    verification_opened_on = models.DateField(null=True)  # the open "att utreda"
+    # The earliest ended åtgärd with sysselsättning "Okänd" after it.
+    occupation_unknown_on = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("sammanfattning av ärendet")
+        verbose_name_plural = _("sammanfattningar av ärenden")
+        # Each section of "Att göra" counts a municipality's rows through one partial
+        # index, reading the in-group dates from the index itself (EXPLAIN ANALYZE at
+        # 50 000 youths in a municipality, 500 000 in all).
+        indexes = [
+            models.Index(
+                fields=["municipality", "follow_up_from"],
+                include=["youth"],
+                condition=Q(follow_up_from__isnull=False),
+                name="case_summary_follow_up",
+            ),
+            models.Index(
+                fields=["municipality", "unreached_since"],
+                include=["youth", "enrolled_since", "enrolled_until", "turns_20_on", "last_try_on"],
+                condition=Q(unreached_since__isnull=False),
+                name="case_summary_unreached",
+            ),
+            models.Index(
+                fields=["municipality", "declined_from"],
+                include=["youth", "enrolled_since", "enrolled_until", "turns_20_on"],
+                condition=Q(declined_from__isnull=False),
+                name="case_summary_declined",
+            ),
+            models.Index(
+                fields=["municipality", "verification_opened_on"],
+                include=["youth"],
+                condition=Q(verification_opened_on__isnull=False),
+                name="case_summary_verify",
+            ),
+            models.Index(
+                fields=["municipality", "turns_20_on"],
+                include=["youth", "enrolled_since", "enrolled_until"],
+                condition=Q(enrolled_since__isnull=False),
+                name="case_summary_enrolled",
+            ),
+            models.Index(
+                fields=["municipality", "occupation_unknown_on"],
+                include=["youth"],
+                condition=Q(occupation_unknown_on__isnull=False),
+                name="case_summary_occupation",
+            ),
+            models.Index(
+                fields=["municipality", "last_exit_on"],
+                condition=Q(last_exit_on__isnull=False),
+                name="case_summary_exit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.youth_id)
+
+
+# The stored columns in the order the refresh writes them.
+COLUMNS = [f.column for f in CaseSummary._meta.concrete_fields if f.column not in ("youth_id",)]
+
+
+def _source(registry, youth_ids):
+    """The SELECT over the source tables, as (sql, params), one row per youth."""
+    Youth = registry.get_model("youths", "Youth")
+    Contact = registry.get_model("youths", "Contact")
+    Enrolment = registry.get_model("youths", "Enrolment")
+    Verification = registry.get_model("youths", "Verification")
+    Action = registry.get_model("actions", "Action")
+    mine = {"youth": OuterRef("pk")}
+    latest_enrolment = Enrolment.objects.filter(**mine).order_by("-start_date", "-pk")
+    latest_exit = Enrolment.objects.filter(end_date__isnull=False, **mine).order_by(
+        "-end_date", "-pk"
+    )
+    latest_contact = (
+        Contact.objects.filter(**mine).annotate(day=TruncDate("at")).order_by("-at", "-pk")
+    )
+    answers = Action.objects.filter(**mine).order_by("-responded_on", "-pk")
+    queryset = Youth.objects.order_by()
+    if youth_ids is not None:
+        queryset = queryset.filter(pk__in=youth_ids)
+    queryset = queryset.annotate(
+        s_youth_id=F("pk"),
+        s_municipality_id=F("municipality_id"),
+        s_turns_20_on=F("turns_20_on"),
+        s_enrolled_since=Subquery(latest_enrolment.values("start_date")[:1]),
+        s_enrolled_until=Subquery(latest_enrolment.values("end_date")[:1]),
+        s_last_exit_on=Subquery(latest_exit.values("end_date")[:1]),
+        s_last_exit_key=Subquery(latest_exit.values("exit_reason__key")[:1]),
+        s_last_contact_on=Subquery(latest_contact.values("day")[:1]),
+        s_last_reached_on=Subquery(latest_contact.filter(reached=True).values("day")[:1]),
+        s_next_follow_up=Subquery(latest_contact.values("next_follow_up")[:1]),
+        s_action_follow_up_on=Subquery(
+            Action.objects.filter(follow_up_on__isnull=False, **mine)
+            .order_by("follow_up_on")
+            .values("follow_up_on")[:1]
+        ),
+        s_declined_on=Subquery(answers.filter(response="nej").values("responded_on")[:1]),
+        s_accepted_on=Subquery(answers.filter(response="ja").values("responded_on")[:1]),
+        s_verification_opened_on=Subquery(
+            Verification.objects.filter(resolved_on__isnull=True, **mine)
+            .order_by("-opened_on", "-pk")
+            .values("opened_on")[:1]
+        ),
+        s_occupation_unknown_on=Subquery(
+            Action.objects.filter(
+                end_date__isnull=False,
+                occupation_after__key=UNKNOWN_OCCUPATION_KEY,
+                **mine,
+            )
+            .order_by("end_date")
+            .values("end_date")[:1]
+        ),
+    ).values(
+        "s_youth_id",
+        "s_municipality_id",
+        "s_turns_20_on",
+        "s_enrolled_since",
+        "s_enrolled_until",
+        "s_last_exit_on",
+        "s_last_exit_key",
+        "s_last_contact_on",
+        "s_last_reached_on",
+        "s_next_follow_up",
+        "s_action_follow_up_on",
+        "s_declined_on",
+        "s_accepted_on",
+        "s_verification_opened_on",
+        "s_occupation_unknown_on",
+    )
+    return queryset.query.sql_with_params()
+
+
+# The derived columns, from the source columns (plain CASE and comparisons, which
+# PostgreSQL and SQLite read alike: SQLite keeps dates as ISO text, ordered as dates).
+_DERIVED = {
+    "unreached_since": (
+        "CASE WHEN s.s_last_reached_on >= s.s_enrolled_since THEN NULL ELSE s.s_enrolled_since END"
+    ),
+    "last_try_on": (
+        "CASE WHEN s.s_last_contact_on >= s.s_enrolled_since THEN s.s_last_contact_on END"
+    ),
+    "action_follow_up_pending": (
+        "CASE WHEN s.s_last_contact_on >= s.s_action_follow_up_on THEN NULL "
+        "ELSE s.s_action_follow_up_on END"
+    ),
+    "follow_up_from": (
+        "CASE WHEN s.s_action_follow_up_on IS NULL "
+        "OR s.s_last_contact_on >= s.s_action_follow_up_on THEN s.s_next_follow_up "
+        "WHEN s.s_next_follow_up IS NULL OR s.s_next_follow_up > s.s_action_follow_up_on "
+        "THEN s.s_action_follow_up_on ELSE s.s_next_follow_up END"
+    ),
+    "declined_from": (
+        "CASE WHEN s.s_declined_on IS NULL OR s.s_accepted_on >= s.s_declined_on THEN NULL "
+        "WHEN s.s_last_contact_on > s.s_declined_on THEN s.s_last_contact_on "
+        "ELSE s.s_declined_on END"
+    ),
+}
+
+
+def _upsert(registry, youth_ids) -> None:
+    table = CaseSummary._meta.db_table
+    quote = connection.ops.quote_name
+    source_sql, params = _source(registry, youth_ids)
+    columns = ["youth_id", *COLUMNS]
+    values = []
+    for column in columns:
+        if column in _DERIVED:
+            values.append(_DERIVED[column])
+        elif column == "last_exit_key":
+            values.append("COALESCE(s.s_last_exit_key, '')")
+        else:
+            values.append(f"s.s_{column}")
+    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns[1:])
+    # The WHERE keeps SQLite from reading ON CONFLICT as part of a join.
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM ({source_sql}) AS s WHERE 1 = 1 "
+        f"ON CONFLICT ({quote('youth_id')}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def case_summary_refresh(youth_ids: Iterable[int], *, registry=global_apps) -> None:
+    """Recompute the summary rows of `youth_ids` from the source tables, in one statement.
+
+    Call it inside the writer's transaction, after its writes. It locks the youths first
+    (youths.services.lock_youth, already held by the services): with every writer holding
+    the lock from its refresh to its commit, the refresh (a new statement under READ
+    COMMITTED) sees every other writer's committed rows, so two coordinators logging a
+    contact at once leave a row with both.
+    """
+    ids = sorted({int(pk) for pk in youth_ids})
+    if not ids:
+        return
+    Youth = registry.get_model("youths", "Youth")
+    with transaction.atomic():
+        list(Youth.objects.filter(pk__in=ids).select_for_update().order_by("pk").values_list("pk"))
+        _upsert(registry, ids)
+
+
+def case_summary_rebuild(
+    *, municipality_id: int | None = None, registry=global_apps, chunk: int = REBUILD_CHUNK
+) -> int:
+    """Recompute every youth's row (or a municipality's), idempotent, in short
+    transactions of `chunk` youths each. Returns the number of youths."""
+    Youth = registry.get_model("youths", "Youth")
+    youths = Youth.objects.all()
+    if municipality_id is not None:
+        youths = youths.filter(municipality_id=municipality_id)
+    last, done = 0, 0
+    while True:
+        ids = list(youths.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk])
+        if not ids:
+            break
+        case_summary_refresh(ids, registry=registry)
+        done += len(ids)
+        last = ids[-1]
+    return done
