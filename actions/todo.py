@@ -5,7 +5,9 @@ day, annotated with `due` (when it became due; the queue is sorted most overdue 
 and `shown` (the date the page shows, whose meaning the section names). A section's count
 is one aggregate over that QuerySet and a page is a LIMIT of it, so the cost of the page
 does not grow with the number of youths listed, and the audit trail records only the
-youths shown. Nothing is stored: the rules run on dates every time.
+youths shown. The rules run on dates every time, over the dates each youth's casework
+summary holds (youths/summary.py, a cache the services keep in step and a nightly job
+rebuilds): each section is a few column predicates on one partial index of that table.
 
 The rules (per municipality numbers in FollowUpRules):
 - follow_up: the latest contact set a next follow-up that has come, or else an åtgärd's
@@ -30,25 +32,20 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     DateField,
-    DateTimeField,
-    Exists,
     ExpressionWrapper,
     F,
-    Func,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
-from django.db.models.lookups import IsNull
-from django.utils import timezone
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action, FollowUpRules
+from actions.models import FollowUpRules
 from kaa.access import youths_visible_to
-from youths.models import Contact, Enrolment, Verification
+from youths.models import CaseSummary, Verification
 from youths.rules import add_days
 
 SECTIONS = {
@@ -90,44 +87,6 @@ class TodoItem:
         return (self.today - self.due).days if self.overdue else 0
 
 
-class LocalMidnight(Func):
-    """The first moment of a date in the current time zone, as a timestamp.
-
-    Comparing `Contact.at >= LocalMidnight(date)` keeps the (youth, at) index usable,
-    where truncating every contact's `at` to a date would not. SQLite keeps naive UTC
-    text, so there the day starts at UTC midnight (the demo database only).
-    """
-
-    output_field = DateTimeField()
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"datetime({sql})", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        zone = timezone.get_current_timezone_name()
-        return f"(({sql})::timestamp AT TIME ZONE %s)", [*params, zone]
-
-
-def _any_of(rows) -> Q:
-    """`rows` (correlated to the youth) is not empty, as a scalar subquery with LIMIT 1.
-
-    Written as EXISTS, PostgreSQL turns the test into a hash (anti-)join over every
-    contact of the installation (a million rows at 500 000 youths) instead of one index
-    probe per youth of the municipality; a LIMIT 1 scalar subquery stays a probe.
-    """
-    return Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
-
-
-def _none_of(rows) -> Q:
-    return Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), True))
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _plus(expression, days: int):
     """`expression` + `days` in SQL, held within year 9999 as rules.add_days does."""
     return Least(
@@ -137,11 +96,7 @@ def _plus(expression, days: int):
     )
 
 
-def _contact_days():
-    return Contact.objects.annotate(day=TruncDate("at"))
-
-
-def _base(*, user, municipality_id: int, scope: str):
+def _scoped(*, user, municipality_id: int, scope: str):
     queryset = youths_visible_to(user, municipality=municipality_id)
     if scope == "mine":
         queryset = queryset.filter(assigned_to=user)
@@ -150,174 +105,127 @@ def _base(*, user, municipality_id: int, scope: str):
     return queryset
 
 
-def _in_group(queryset, on: dt.date):
-    """In the target group on `on` (rules.enrolment_for), annotated with the start of
-    the enrolment that covers the day (`since`)."""
-    covering = Enrolment.objects.period_covering(on).filter(youth=OuterRef("pk"))
+class _Columns:
+    """Lookups on the casework summary's columns, from the youth ("case_summary__") or
+    from the summary itself (""), so a rule is written once for both."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def q(self, **lookups) -> Q:
+        return Q(**{f"{self.prefix}{name}": value for name, value in lookups.items()})
+
+    def f(self, name: str) -> F:
+        return F(f"{self.prefix}{name}")
+
+
+def _in_group(c: _Columns, on: dt.date) -> Q:
+    """In the target group on `on` (rules.enrolment_for), read from the latest enrolment,
+    which covers every day from its start on (youths/summary.py)."""
     return (
-        queryset.filter(turns_20_on__gt=on)
-        .annotate(since=Subquery(covering.order_by("-start_date").values("start_date")[:1]))
-        .filter(since__isnull=False)
+        c.q(enrolled_since__lte=on)
+        & (c.q(enrolled_until__isnull=True) | c.q(enrolled_until__gt=on))
+        & c.q(turns_20_on__gt=on)
     )
+
+
+def section_q(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "case_summary__"):
+    """Who is in section `key` on `on`: plain predicates on the dates of the casework
+    summary (youths/summary.py), decided on the day."""
+    c = _Columns(prefix)
+    if key == "follow_up":
+        # The latest contact's next follow-up has come, or an åtgärd's follow-up date has
+        # come with no contact since (`follow_up_from` is the earlier of the two).
+        return c.q(follow_up_from__lte=on)
+    if key == "unreached":
+        # Not reached since the enrolment began and no attempt in the last N days.
+        recent = on - dt.timedelta(days=rules.unreached_days - 1)
+        return (
+            c.q(unreached_since__lte=on)
+            & _in_group(c, on)
+            & (c.q(last_try_on__isnull=True) | c.q(last_try_on__lt=recent))
+        )
+    if key == "declined":
+        # The latest answer stands as "nej": due every M days after the answer or the
+        # latest contact, whichever is later (`declined_from`).
+        limit = on - dt.timedelta(days=rules.declined_interval_days)
+        return c.q(declined_from__lte=limit) & _in_group(c, on)
+    if key == "verify":
+        return c.q(verification_opened_on__isnull=False)
+    if key == "turns_20":
+        window = on + dt.timedelta(days=rules.before_20_days)
+        return c.q(turns_20_on__lte=window) & _in_group(c, on)
+    if key == "occupation_unknown":
+        # Åtgärder the nightly 20th-birthday job ended with sysselsättning "Okänd".
+        return c.q(occupation_unknown_on__isnull=False)
+    if key == "after_exit":
+        if not rules.follow_up_after_exit:
+            return c.q(pk__in=[])
+        from actions.services import EXIT_KEYS_FOLLOWED_UP
+
+        first_exit = on - dt.timedelta(days=rules.after_exit_days)
+        return c.q(
+            last_exit_on__gte=first_exit,
+            last_exit_on__lte=on,
+            last_exit_key__in=EXIT_KEYS_FOLLOWED_UP,
+            # No open enrolment: the latest one has ended.
+            enrolled_until__isnull=False,
+        ) & (
+            c.q(last_contact_on__isnull=True)
+            | c.q(last_contact_on__lt=c.f("last_exit_on"))
+            | c.q(last_contact_on__lte=on - dt.timedelta(days=rules.unreached_days))
+        )
+    raise ValueError(key)
+
+
+def _due(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "case_summary__") -> dict:
+    """The `due` and `shown` annotations of a section's youths."""
+    c = _Columns(prefix)
+    if key == "follow_up":
+        due = Case(
+            When(c.q(next_follow_up__lte=on), then=c.f("next_follow_up")),
+            default=c.f("action_follow_up_pending"),
+            output_field=DateField(),
+        )
+        return {"due": due, "shown": due}
+    if key == "unreached":
+        return {
+            "due": Case(
+                When(c.q(last_try_on__isnull=True), then=c.f("unreached_since")),
+                default=_plus(f"{prefix}last_try_on", rules.unreached_days),
+                output_field=DateField(),
+            ),
+            "shown": c.f("last_try_on"),
+        }
+    if key == "declined":
+        return {
+            "due": _plus(f"{prefix}declined_from", rules.declined_interval_days),
+            "shown": c.f("declined_on"),
+        }
+    if key == "verify":
+        open_since = Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True)
+        due = {"due": c.f("verification_opened_on"), "shown": c.f("verification_opened_on")}
+        if prefix:
+            # The notice or list behind "att utreda", shown with it (read for the page's
+            # rows only).
+            due["verification_note"] = Subquery(open_since.values("note")[:1])
+        return due
+    if key == "turns_20":
+        return {"due": c.f("turns_20_on"), "shown": c.f("turns_20_on")}
+    if key == "occupation_unknown":
+        return {"due": c.f("occupation_unknown_on"), "shown": c.f("occupation_unknown_on")}
+    if key == "after_exit":
+        return {
+            "due": Coalesce(c.f("last_contact_on"), c.f("last_exit_on")),
+            "shown": c.f("last_exit_on"),
+            "last_exit": c.f("last_exit_on"),
+        }
+    raise ValueError(key)
 
 
 def section_queryset(key: str, *, base, on: dt.date, rules: FollowUpRules):
     """The youths of `base` in section `key` on `on`, annotated with `due` and `shown`."""
-    if key == "follow_up":
-        latest = Contact.objects.filter(youth=OuterRef("pk")).order_by("-at", "-pk")
-        queryset = (
-            base.filter(
-                _any_of(Contact.objects.filter(youth=OuterRef("pk"), next_follow_up__lte=on))
-                | _any_of(Action.objects.filter(youth=OuterRef("pk"), follow_up_on__lte=on))
-            )
-            .annotate(
-                next_follow_up=Subquery(latest.values("next_follow_up")[:1]),
-                action_follow_up=Subquery(
-                    Action.objects.filter(youth=OuterRef("pk"), follow_up_on__lte=on)
-                    .order_by("follow_up_on")
-                    .values("follow_up_on")[:1]
-                ),
-            )
-            .filter(
-                Q(next_follow_up__lte=on)
-                | Q(action_follow_up__isnull=False)
-                & ~Exists(
-                    Contact.objects.filter(
-                        youth=OuterRef("pk"), at__gte=LocalMidnight(OuterRef("action_follow_up"))
-                    )
-                )
-            )
-            .annotate(
-                due=Case(
-                    When(next_follow_up__lte=on, then=F("next_follow_up")),
-                    default=F("action_follow_up"),
-                    output_field=DateField(),
-                )
-            )
-        )
-        return queryset.annotate(shown=F("due"))
-    if key == "unreached":
-        since = Contact.objects.filter(
-            youth=OuterRef("pk"), at__gte=LocalMidnight(OuterRef("since"))
-        )
-        # Not reached since the enrolment began and no attempt in the last N days: one
-        # NOT EXISTS per youth.
-        recent = _midnight(on - dt.timedelta(days=rules.unreached_days - 1))
-        queryset = _in_group(base, on).filter(
-            _none_of(since.filter(Q(reached=True) | Q(at__gte=recent)))
-        )
-        return queryset.annotate(
-            last_try=Subquery(
-                since.annotate(day=TruncDate("at")).order_by("-at", "-pk").values("day")[:1]
-            )
-        ).annotate(
-            due=Case(
-                When(last_try__isnull=True, then=F("since")),
-                default=_plus("last_try", rules.unreached_days),
-                output_field=DateField(),
-            ),
-            shown=F("last_try"),
-        )
-    if key == "declined":
-        answers = Action.objects.filter(youth=OuterRef("pk")).order_by("-responded_on", "-pk")
-        queryset = (
-            _in_group(base, on)
-            .filter(
-                pk__in=Action.objects.filter(response=Action.Response.DECLINED).values("youth_id")
-            )
-            .annotate(
-                declined_on=Subquery(
-                    answers.filter(response=Action.Response.DECLINED).values("responded_on")[:1]
-                ),
-                accepted_on=Subquery(
-                    answers.filter(response=Action.Response.ACCEPTED).values("responded_on")[:1]
-                ),
-                last_day=Subquery(
-                    _contact_days()
-                    .filter(youth=OuterRef("pk"))
-                    .order_by("-at", "-pk")
-                    .values("day")[:1]
-                ),
-            )
-            .filter(
-                Q(declined_on__isnull=False),
-                Q(accepted_on__isnull=True) | Q(accepted_on__lt=F("declined_on")),
-            )
-            .annotate(base_day=Greatest("declined_on", Coalesce("last_day", "declined_on")))
-        )
-        limit = on - dt.timedelta(days=rules.declined_interval_days)
-        return queryset.filter(base_day__lte=limit).annotate(
-            due=_plus("base_day", rules.declined_interval_days), shown=F("declined_on")
-        )
-    if key == "verify":
-        open_since = Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True)
-        return (
-            base.filter(
-                pk__in=Verification.objects.filter(resolved_on__isnull=True).values("youth_id")
-            )
-            .annotate(
-                due=Subquery(open_since.values("opened_on")[:1]),
-                # The notice or list behind "att utreda", shown with it.
-                verification_note=Subquery(open_since.values("note")[:1]),
-            )
-            .annotate(shown=F("due"))
-        )
-    if key == "turns_20":
-        window = on + dt.timedelta(days=rules.before_20_days)
-        return _in_group(base.filter(turns_20_on__lte=window), on).annotate(
-            due=F("turns_20_on"), shown=F("turns_20_on")
-        )
-    if key == "occupation_unknown":
-        # Åtgärder the nightly 20th-birthday job ended with sysselsättning "Okänd".
-        unknown = Action.objects.filter(
-            youth=OuterRef("pk"), end_date__isnull=False, occupation_after__key="okand"
-        )
-        return (
-            base.filter(_any_of(unknown))
-            .annotate(due=Subquery(unknown.order_by("end_date").values("end_date")[:1]))
-            .annotate(shown=F("due"))
-        )
-    if key == "after_exit":
-        if not rules.follow_up_after_exit:
-            return base.none().annotate(due=F("turns_20_on"), shown=F("turns_20_on"))
-        from actions.services import EXIT_KEYS_FOLLOWED_UP
-
-        first_exit = on - dt.timedelta(days=rules.after_exit_days)
-        ended = Enrolment.objects.filter(youth=OuterRef("pk"), end_date__isnull=False).order_by(
-            "-end_date"
-        )
-        queryset = (
-            base.filter(
-                pk__in=Enrolment.objects.filter(
-                    end_date__gte=first_exit,
-                    end_date__lte=on,
-                    exit_reason__key__in=EXIT_KEYS_FOLLOWED_UP,
-                ).values("youth_id")
-            )
-            .filter(~Exists(Enrolment.objects.open().filter(youth=OuterRef("pk"))))
-            .annotate(
-                last_exit=Subquery(ended.values("end_date")[:1]),
-                last_exit_key=Subquery(ended.values("exit_reason__key")[:1]),
-                last_day=Subquery(
-                    _contact_days()
-                    .filter(youth=OuterRef("pk"))
-                    .order_by("-at", "-pk")
-                    .values("day")[:1]
-                ),
-            )
-            .filter(
-                last_exit__gte=first_exit,
-                last_exit__lte=on,
-                last_exit_key__in=EXIT_KEYS_FOLLOWED_UP,
-            )
-            .filter(
-                Q(last_day__isnull=True)
-                | Q(last_day__lt=F("last_exit"))
-                | Q(last_day__lte=on - dt.timedelta(days=rules.unreached_days))
-            )
-        )
-        return queryset.annotate(due=Coalesce("last_day", "last_exit"), shown=F("last_exit"))
-    raise ValueError(key)
+    return base.filter(section_q(key, on=on, rules=rules)).annotate(**_due(key, on=on, rules=rules))
 
 
 def _items(key: str, youths, *, on: dt.date, rules: FollowUpRules) -> list[TodoItem]:
@@ -338,8 +246,13 @@ class Queue:
 
     def __init__(self, *, user, municipality_id: int, on: dt.date, scope: str = "mine"):
         self.on = on
+        self.scope = scope
+        self.municipality_id = municipality_id
         self.rules = FollowUpRules.for_municipality(municipality_id)
-        self.base = _base(user=user, municipality_id=municipality_id, scope=scope)
+        self.youths = _scoped(user=user, municipality_id=municipality_id, scope=scope)
+        # The summary's own copy of the municipality lets a section be read from one of
+        # its partial indexes, whatever the size of the municipality.
+        self.base = self.youths.filter(case_summary__municipality_id=municipality_id)
 
     def queryset(self, key: str):
         return section_queryset(key, base=self.base, on=self.on, rules=self.rules)
@@ -347,8 +260,32 @@ class Queue:
     def keys(self) -> list[str]:
         return [k for k in SECTIONS if k != "after_exit" or self.rules.follow_up_after_exit]
 
+    def _rows(self):
+        """The summary rows of the scope's youths. For the whole municipality the user
+        may see (youths_visible_to grants a municipality or nothing) the rows are read
+        without the youths' table; a caseload is the youths' ids, from an index."""
+        rows = CaseSummary.objects.filter(municipality_id=self.municipality_id)
+        if self.youths.query.is_empty():
+            return rows.none()
+        if self.scope != "all":
+            rows = rows.filter(youth__in=self.youths.values("pk"))
+        return rows
+
+    def _summaries(self, key: str):
+        """The section's summary rows, annotated with `due`."""
+        return (
+            self._rows()
+            .filter(section_q(key, on=self.on, rules=self.rules, prefix=""))
+            .annotate(**_due(key, on=self.on, rules=self.rules, prefix=""))
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Every section's count, each read from the section's partial index of the
+        summary (one aggregate over a caseload's rows would scan the whole table)."""
+        return {key: self.count(key) for key in self.keys()}
+
     def count(self, key: str) -> int:
-        return self.queryset(key).count()
+        return self._summaries(key).count()
 
     def page(self, key: str, *, offset: int = 0, limit: int | None = None) -> list[TodoItem]:
         queryset = (
@@ -357,6 +294,19 @@ class Queue:
             .order_by("due", "last_name", "first_name", "pk")
         )
         if limit is not None:
+            # Thousands of youths can be due: the page's range of due days is found on
+            # the summary rows alone, and only the youths due within it are joined and
+            # sorted by name (the order is due day, then name).
+            days = self._summaries(key).order_by("due").values_list("due", flat=True)
+            last = days[offset + limit - 1 : offset + limit].first()
+            if last is not None:
+                queryset = queryset.filter(due__lte=last)
+            if offset:
+                first = days[offset : offset + 1].first()
+                if first is None:
+                    return []
+                queryset = queryset.filter(due__gte=first)
+                offset -= self._summaries(key).filter(due__lt=first).count()
             queryset = queryset[offset : offset + limit]
         return _items(key, queryset, on=self.on, rules=self.rules)
 

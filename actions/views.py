@@ -47,7 +47,7 @@ def todo(request):
         user=request.user, municipality_id=membership.municipality_id, on=today, scope=scope
     )
     keys = queue.keys()
-    counts = {key: queue.count(key) for key in keys}
+    counts = queue.counts()
     section = request.GET.get("avsnitt")
     page_number = 1
     if section in keys:
