@@ -194,9 +194,31 @@ def _overdue_q(on: dt.date) -> Q:
     )
 
 
+def _summary_q(period: Period) -> dict[str, Q]:
+    """The figures that the casework summary (youths/summary.py) answers with plain
+    columns, when they are read on today or later: the summary holds every contact and
+    the latest enrolment, which is then the one covering `period.on`. A past half-year is
+    read from the source tables (`annotate_figures`), as the summary keeps no history."""
+    on = period.on
+    summary = "case_summary__"
+    return {
+        # Nobody reached the youth since the enrolment began.
+        "aldrig_nadda": Q(**{f"{summary}unreached_since__isnull": False}),
+        "forsenad_uppfoljning": Q(**{f"{summary}next_follow_up__lt": on})
+        | (
+            (
+                Q(**{f"{summary}next_follow_up__isnull": True})
+                | Q(**{f"{summary}next_follow_up__gt": on})
+            )
+            & Q(**{f"{summary}action_follow_up_pending__lt": on})
+        ),
+    }
+
+
 def in_group_figures(period: Period) -> dict[str, Q]:
     """Figures over the youths in the group on `period.on`, as conditions on
     `annotate_figures`. Keys are the `figur` values of the youth list."""
+    current = _summary_q(period) if period.on >= timezone.localdate() else {}
     return {
         "i_malgrupp": Q(),
         "kontaktade": Q(fig_contacted=True),
@@ -208,6 +230,7 @@ def in_group_figures(period: Period) -> dict[str, Q]:
         "okand_sysselsattning": Q(fig_occupation_key=UNKNOWN_KEY),
         "forsenad_uppfoljning": _overdue_q(period.on),
         "saknar_orsak": Q(fig_entry_reason_key=UNKNOWN_KEY),
+        **current,
     }
 
 
