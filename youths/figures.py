@@ -212,13 +212,22 @@ def _summary_q(period: Period) -> dict[str, Q]:
             )
             & Q(**{f"{summary}action_follow_up_pending__lt": on})
         ),
+        # At least one contact from the half-year's start (every contact lies before
+        # the end of `on`).
+        "kontaktade": Q(**{f"{summary}last_contact_on__gte": period.start}),
+        "ej_kontaktade": Q(**{f"{summary}last_contact_on__isnull": True})
+        | Q(**{f"{summary}last_contact_on__lt": period.start}),
     }
+
+
+def _is_current(period: Period) -> bool:
+    return period.on >= timezone.localdate()
 
 
 def in_group_figures(period: Period) -> dict[str, Q]:
     """Figures over the youths in the group on `period.on`, as conditions on
     `annotate_figures`. Keys are the `figur` values of the youth list."""
-    current = _summary_q(period) if period.on >= timezone.localdate() else {}
+    current = _summary_q(period) if _is_current(period) else {}
     return {
         "i_malgrupp": Q(),
         "kontaktade": Q(fig_contacted=True),
@@ -243,16 +252,20 @@ def with_in_group_figures(queryset, period: Period):
 def quality_conditions(period: Period) -> dict[str, Q]:
     """Data-quality figures over all the municipality's youths (not only the group)."""
     Action, _contact, _enrolment, Verification = _models()
-    return {
-        "att_utreda_lange": Q(
+    overdue = period.on - dt.timedelta(days=VERIFICATION_OVERDUE_DAYS)
+    if _is_current(period):
+        # The open verification's day, from the casework summary (youths/summary.py).
+        long_to_verify = Q(case_summary__verification_opened_on__lt=overdue)
+    else:
+        long_to_verify = Q(
             Exists(
                 Verification.objects.filter(
-                    youth=OuterRef("pk"),
-                    resolved_on__isnull=True,
-                    opened_on__lt=period.on - dt.timedelta(days=VERIFICATION_OVERDUE_DAYS),
+                    youth=OuterRef("pk"), resolved_on__isnull=True, opened_on__lt=overdue
                 )
             )
-        ),
+        )
+    return {
+        "att_utreda_lange": long_to_verify,
         "avslutad_okand": Q(
             Exists(
                 Action.objects.filter(
