@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
@@ -280,9 +281,20 @@ class Queue:
         )
 
     def counts(self) -> dict[str, int]:
-        """Every section's count, each read from the section's partial index of the
-        summary (one aggregate over a caseload's rows would scan the whole table)."""
-        return {key: self.count(key) for key in self.keys()}
+        """Every section's count. A coordinator's own caseload (a few hundred youths)
+        is one aggregate over its youths' summary rows, found by primary key; the
+        municipality and the youths without a coordinator (thousands) are one count per
+        section on that section's partial index, where one aggregate would scan the
+        whole summary table."""
+        keys = self.keys()
+        if self.scope == "mine":
+            return self.base.aggregate(
+                **{
+                    key: Count("pk", filter=section_q(key, on=self.on, rules=self.rules))
+                    for key in keys
+                }
+            )
+        return {key: self.count(key) for key in keys}
 
     def count(self, key: str) -> int:
         return self._summaries(key).count()
@@ -293,10 +305,11 @@ class Queue:
             .select_related("assigned_to")
             .order_by("due", "last_name", "first_name", "pk")
         )
-        if limit is not None:
+        if limit is not None and self.scope != "mine":
             # Thousands of youths can be due: the page's range of due days is found on
             # the summary rows alone, and only the youths due within it are joined and
-            # sorted by name (the order is due day, then name).
+            # sorted by name (the order is due day, then name). A coordinator's own
+            # caseload is small enough to sort at once.
             days = self._summaries(key).order_by("due").values_list("due", flat=True)
             last = days[offset + limit - 1 : offset + limit].first()
             if last is not None:
@@ -307,6 +320,7 @@ class Queue:
                     return []
                 queryset = queryset.filter(due__gte=first)
                 offset -= self._summaries(key).filter(due__lt=first).count()
+        if limit is not None:
             queryset = queryset[offset : offset + limit]
         return _items(key, queryset, on=self.on, rules=self.rules)
 
