@@ -23,6 +23,7 @@ from django.utils import timezone
 from kaa.bulk import bulk_insert
 from kaa.models import AuditAction, AuditEvent
 from youths.models import Contact, Youth
+from youths.summary import case_summary_refresh
 
 YOUTHS = int(os.environ.get("BENCH_YOUTHS", "50000"))
 OTHERS = int(os.environ.get("BENCH_MUNICIPALITIES", "9"))
@@ -93,6 +94,7 @@ def test_bench_daily_pages(client):
             for i in range(250)
         ),
     )
+    case_summary_refresh([youth.pk])  # written past the services
 
     client.force_login(coordinator)
     todo = reverse("actions:todo")
