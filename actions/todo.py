@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import FollowUpRules
 from kaa.access import youths_visible_to
-from youths.models import CaseSummary, Verification
+from youths.models import CaseSummary, Verification, Youth
 from youths.rules import add_days
 
 SECTIONS = {
@@ -300,26 +300,33 @@ class Queue:
         return self._summaries(key).count()
 
     def page(self, key: str, *, offset: int = 0, limit: int | None = None) -> list[TodoItem]:
-        queryset = (
-            self.queryset(key)
-            .select_related("assigned_to")
-            .order_by("due", "last_name", "first_name", "pk")
-        )
+        queryset = self.queryset(key)
         if limit is not None and self.scope != "mine":
             # Thousands of youths can be due: the page's range of due days is found on
-            # the summary rows alone, and only the youths due within it are joined and
-            # sorted by name (the order is due day, then name). A coordinator's own
-            # caseload is small enough to sort at once.
-            days = self._summaries(key).order_by("due").values_list("due", flat=True)
+            # the summary rows alone (already limited to the scope), and only the
+            # youths due within it are read, by primary key, and sorted by name (the
+            # order is due day, then name). A coordinator's own caseload is small
+            # enough to sort at once.
+            rows = self._summaries(key)
+            days = rows.order_by("due").values_list("due", flat=True)
             last = days[offset + limit - 1 : offset + limit].first()
             if last is not None:
-                queryset = queryset.filter(due__lte=last)
+                rows = rows.filter(due__lte=last)
             if offset:
                 first = days[offset : offset + 1].first()
                 if first is None:
                     return []
-                queryset = queryset.filter(due__gte=first)
-                offset -= self._summaries(key).filter(due__lt=first).count()
+                offset -= rows.filter(due__lt=first).count()
+                rows = rows.filter(due__gte=first)
+            queryset = section_queryset(
+                key,
+                base=Youth.objects.filter(pk__in=rows.values("youth_id")),
+                on=self.on,
+                rules=self.rules,
+            )
+        queryset = queryset.select_related("assigned_to").order_by(
+            "due", "last_name", "first_name", "pk"
+        )
         if limit is not None:
             queryset = queryset[offset : offset + limit]
         return _items(key, queryset, on=self.on, rules=self.rules)
