@@ -196,7 +196,7 @@ def _store_preview(batch: ImportBatch, parsed, *, today: dt.date) -> dict:
     if replan:
         rowstore.reset_applied(batch.pk)
     else:
-        ImportRow.objects.filter(batch_id=batch.pk).delete()
+        rowstore.delete_rows(batch.pk)
     by_action = {action: 0 for action in Action.values}
     total = error_rows = to_verify = 0
     while chunk := list(itertools.islice(parsed, PREVIEW_CHUNK)):

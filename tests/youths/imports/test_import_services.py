@@ -95,6 +95,20 @@ def test_cells_with_copy_control_characters_are_stored_as_written(db, other_muni
     assert stored.action == ImportRow.Action.CREATE
 
 
+def test_previewing_a_file_again_does_not_load_its_rows(
+    db, other_municipality, django_assert_max_num_queries
+):
+    # The same file uploaded again before it was applied: its rows are replaced in one
+    # statement, not loaded and deleted a hundred at a time.
+    for n in (5, 3000):
+        batch = _upload(other_municipality, csv_bytes(_rows(n)))
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.UPLOADED)
+        with django_assert_max_num_queries(20):
+            again = services.import_batch_preview(batch_id=batch.pk, today=dt.date(2026, 11, 22))
+        assert again.status == ImportBatch.Status.PREVIEW and again.preview_counts["rows"] == n
+        assert ImportRow.objects.filter(batch=batch).count() == n
+
+
 def test_bulk_created_youths_derive_dates_like_save(db, other_municipality):
     batch = _upload(other_municipality, csv_bytes(_rows(3)))
     services.import_batch_apply(batch_id=batch.pk, today=dt.date(2026, 11, 22))
