@@ -50,6 +50,10 @@ class CaseSummary(models.Model):
     # The latest enrolment (by start): the one that covers any day from its start on.
     enrolled_since = models.DateField(null=True)
     enrolled_until = models.DateField(null=True)
+    # The latest enrolment's orsak till registrering (the drill-down by orsak).
+    entry_reason = models.ForeignKey(
+        "kaa.Code", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # The latest ended enrolment (by end date) and the key of its exit reason.
     last_exit_on = models.DateField(null=True)
     last_exit_key = models.CharField(max_length=40, blank=True, default="")
@@ -114,6 +118,19 @@ class CaseSummary(models.Model):
                 condition=Q(enrolled_since__isnull=False),
                 name="case_summary_enrolled",
             ),
+            # The youth list's status filters and the drill-downs by orsak, read on
+            # today or later (youths/querysets.py summary_in_group_q).
+            models.Index(
+                fields=["municipality", "youth"],
+                include=[
+                    "enrolled_since",
+                    "enrolled_until",
+                    "turns_20_on",
+                    "verification_opened_on",
+                    "entry_reason",
+                ],
+                name="case_summary_status",
+            ),
             models.Index(
                 fields=["municipality", "occupation_unknown_on"],
                 include=["youth"],
@@ -160,6 +177,7 @@ def _source(registry, youth_ids):
         s_turns_20_on=F("turns_20_on"),
         s_enrolled_since=Subquery(latest_enrolment.values("start_date")[:1]),
         s_enrolled_until=Subquery(latest_enrolment.values("end_date")[:1]),
+        s_entry_reason_id=Subquery(latest_enrolment.values("entry_reason_id")[:1]),
         s_last_exit_on=Subquery(latest_exit.values("end_date")[:1]),
         s_last_exit_key=Subquery(latest_exit.values("exit_reason__key")[:1]),
         s_last_contact_on=Subquery(latest_contact.values("day")[:1]),
@@ -192,6 +210,7 @@ def _source(registry, youth_ids):
         "s_turns_20_on",
         "s_enrolled_since",
         "s_enrolled_until",
+        "s_entry_reason_id",
         "s_last_exit_on",
         "s_last_exit_key",
         "s_last_contact_on",
@@ -237,7 +256,11 @@ def _upsert(registry, youth_ids) -> None:
     table = CaseSummary._meta.db_table
     quote = connection.ops.quote_name
     source_sql, params = _source(registry, youth_ids)
-    columns = ["youth_id", *COLUMNS]
+    # The columns of the model as `registry` has it (a migration's historical model may
+    # lack columns added later).
+    summary = registry.get_model("youths", "CaseSummary")
+    stored = {f.column for f in summary._meta.concrete_fields}
+    columns = ["youth_id", *(c for c in COLUMNS if c in stored)]
     values = []
     for column in columns:
         if column in _DERIVED:
