@@ -217,6 +217,8 @@ def _summary_q(period: Period) -> dict[str, Q]:
         "kontaktade": Q(**{f"{summary}last_contact_on__gte": period.start}),
         "ej_kontaktade": Q(**{f"{summary}last_contact_on__isnull": True})
         | Q(**{f"{summary}last_contact_on__lt": period.start}),
+        # The latest enrolment is the covering one: its orsak.
+        "saknar_orsak": Q(**{f"{summary}entry_reason__key": UNKNOWN_KEY}),
     }
 
 
@@ -244,8 +246,12 @@ def in_group_figures(period: Period) -> dict[str, Q]:
 
 
 def with_in_group_figures(queryset, period: Period):
-    """The youths in the group on `period.on`, annotated for `in_group_figures`."""
-    queryset = annotate_figures(queryset.in_target_group(on=period.on), period)
+    """The youths in the group on `period.on`, annotated for `in_group_figures`.
+
+    On today or later the group is read from the casework summary's columns (the same
+    rule, see youths/querysets.py summary_in_group_q); an earlier day from the
+    enrolments."""
+    queryset = annotate_figures(queryset.in_target_group_fast(on=period.on), period)
     return queryset.alias(fig_response=_declined_latest(period))
 
 
@@ -381,7 +387,9 @@ class FigureFilter:
             queryset = queryset.filter(Exists(actions))
         else:
             queryset = with_in_group_figures(queryset, period)
-            if figure == "orsak":
+            if figure == "orsak" and _is_current(period):
+                queryset = queryset.filter(case_summary__entry_reason__value=self.reason)
+            elif figure == "orsak":
                 queryset = queryset.filter(fig_entry_reason=self.reason)
             else:
                 queryset = queryset.filter(in_group_figures(period)[figure])

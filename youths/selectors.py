@@ -13,7 +13,7 @@ from kaa.models import Role
 from youths import rules
 from youths.figures import FigureFilter, Period
 from youths.models import Verification
-from youths.querysets import Status, in_target_group_q
+from youths.querysets import Status, in_target_group_q, summary_reads, summary_status_q
 
 
 def assignable_users(municipality_id: int) -> QuerySet:
@@ -49,7 +49,10 @@ def youth_list(
     """
     queryset = youths_visible_to(user, municipality=municipality_id).for_list_page(on=on)
     queryset = queryset.search(text, today=on)
-    if status in Status.values:
+    if status in Status.values and summary_reads(on):
+        # Plain columns of the casework summary and its index case_summary_status.
+        queryset = queryset.filter(summary_status_q(status, on))
+    elif status in Status.values:
         # The filter as plain conditions (not on the annotated CASE) so that the planner
         # can use semi-joins on the indexes instead of evaluating the rule per row.
         in_group = in_target_group_q(on)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.conftest import valid_personnummer
 from youths.models import Enrolment, Verification, Youth
+from youths.summary import case_summary_refresh
 
 pytestmark = [pytest.mark.django_db]
 N_YOUTHS = 230  # ten pages of 25 (KAA_PAGE_SIZE), the last one short
@@ -40,6 +41,7 @@ def register(home, coordinator, entry_reason):
     Verification.objects.bulk_create(
         Verification(youth=youth, opened_on=today, source="manual") for youth in youths[1::3]
     )
+    case_summary_refresh([youth.pk for youth in youths])  # written past the services
     return youths
 
 
