@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import FollowUpRules
 from kaa.access import youths_visible_to
-from youths.models import CaseSummary, Verification, Youth
+from youths.models import CaseSummary, Verification
 from youths.rules import add_days
 
 SECTIONS = {
@@ -320,7 +320,10 @@ class Queue:
                 rows = rows.filter(due__gte=first)
             queryset = section_queryset(
                 key,
-                base=Youth.objects.filter(pk__in=rows.values("youth_id")),
+                # Through the scope's base, whose summary join carries the
+                # municipality: without it PostgreSQL sorted every due row of the
+                # installation (half a second at 500 000 youths).
+                base=self.base.filter(pk__in=rows.values("youth_id")),
                 on=self.on,
                 rules=self.rules,
             )
