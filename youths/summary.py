@@ -298,6 +298,25 @@ def case_summary_refresh(youth_ids: Iterable[int], *, registry=global_apps) -> N
         _upsert(registry, ids)
 
 
+def case_summary_insert_new(select_sql: str, params=()) -> None:
+    """Insert the rows of youths that the caller's transaction created and gave nothing
+    but, perhaps, an "att utreda" opened on a day: `select_sql` yields (youth_id,
+    municipality_id, turns_20_on, verification_opened_on) per youth.
+
+    For such a youth the refresh would find no contact, enrolment or åtgärd and compute
+    exactly this row (a test holds the two equal), but through a dozen subqueries per
+    youth: a list import creates tens of thousands of youths at a time. No lock is
+    needed: nobody else sees a youth before the transaction that created it commits.
+    """
+    table = connection.ops.quote_name(CaseSummary._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (youth_id, municipality_id, turns_20_on, "  # noqa: S608
+            f"verification_opened_on, last_exit_key) SELECT s.*, '' FROM ({select_sql}) AS s",
+            params,
+        )
+
+
 def _analyze_sources(registry) -> None:
     """Fresh planner statistics for the tables a rebuild reads.
 

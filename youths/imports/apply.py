@@ -28,7 +28,7 @@ from youths.imports.models import (
     SchoolNotice,
 )
 from youths.models import Enrolment, Verification, Youth
-from youths.summary import case_summary_refresh
+from youths.summary import case_summary_insert_new, case_summary_refresh
 
 _OWN = {
     "id",
@@ -193,7 +193,7 @@ def _decisions(batch: ImportBatch, *, today: dt.date) -> tuple[str, list]:
     sql = (
         f"SELECT v.*, (v.to_verify AND NOT EXISTS (SELECT 1 FROM {ver_t} ov "
         f"WHERE ov.youth_id = v.youth_id AND ov.resolved_on IS NULL)) AS opened_verification, "
-        f"CAST(NULL AS bigint) AS verification_id FROM ({verified}) AS v"
+        f"CAST(NULL AS bigint) AS verification_id, FALSE AS inserted FROM ({verified}) AS v"
     )
     return sql, verify_params
 
@@ -229,16 +229,28 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
         extra = _youth_defaults()
         extra_cols = "".join(f", {col}" for col, _ in extra)
         extra_vals = "".join(", %s" for _ in extra)
-        c.execute(
+        insert = (
             f"INSERT INTO {youth_t} (municipality_id, personnummer, birth_date, turns_20_on, "
             f"first_name, last_name, street_address, postal_code, postal_town, phone, email, "
             f"created_at, updated_at{extra_cols}) "
             f"SELECT %s, r.personnummer, r.birth_date, r.turns_20_on, r.first_name, r.last_name, "
             f"r.street_address, r.postal_code, r.postal_town, r.phone, r.email, %s, %s{extra_vals} "
             f"FROM {CHUNK} AS r WHERE r.result = 'created' "
-            f"ON CONFLICT (municipality_id, personnummer) DO NOTHING",
-            [m, now, now, *[value for _, value in extra]],
+            f"ON CONFLICT (municipality_id, personnummer) DO NOTHING"
         )
+        insert_params = [m, now, now, *[value for _, value in extra]]
+        if connection.vendor == "postgresql":
+            # The ids come back with the insert, and with them which youths this chunk
+            # inserted itself (not one that another import created meanwhile).
+            c.execute(f"CREATE INDEX {CHUNK}_pnr ON {CHUNK} (personnummer)")
+            c.execute(
+                f"WITH inserted AS ({insert} RETURNING id, personnummer) UPDATE {CHUNK} "
+                f"SET youth_id = inserted.id, inserted = TRUE FROM inserted "
+                f"WHERE {CHUNK}.personnummer = inserted.personnummer",
+                insert_params,
+            )
+        else:
+            c.execute(insert, insert_params)
         c.execute(
             f"UPDATE {CHUNK} SET youth_id = (SELECT y.id FROM {youth_t} y "
             f"WHERE y.municipality_id = %s AND y.personnummer = {CHUNK}.personnummer) "
@@ -268,9 +280,16 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             [now, batch.pk, lo, hi],
         )
         done += c.rowcount
-        # The casework summary of the youths this chunk created or put "att utreda".
+        # The casework summary of the youths this chunk created or put "att utreda": the
+        # rows of the youths it inserted are known without reading anything back.
+        if connection.vendor == "postgresql":
+            case_summary_insert_new(
+                f"SELECT youth_id, %s, turns_20_on, CASE WHEN opened_verification THEN %s END "
+                f"FROM {CHUNK} WHERE inserted",
+                [m, today],
+            )
         c.execute(
-            f"SELECT youth_id FROM {CHUNK} WHERE youth_id IS NOT NULL "
+            f"SELECT youth_id FROM {CHUNK} WHERE youth_id IS NOT NULL AND NOT inserted "
             f"AND (result = 'created' OR opened_verification)"
         )
         case_summary_refresh([row[0] for row in c.fetchall()])

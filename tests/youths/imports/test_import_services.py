@@ -2,12 +2,21 @@
 
 import datetime as dt
 
+import pytest
+
 from kaa.models import AuditEvent
 from tests.conftest import valid_personnummer
-from tests.youths.imports.conftest import INFLYTTADE_HEADER, csv_bytes, inflyttad
+from tests.youths.imports.conftest import (
+    INFLYTTADE_HEADER,
+    SCHOOL_HEADER,
+    csv_bytes,
+    inflyttad,
+    notice,
+)
 from youths.imports import columns, plan, services, validate
 from youths.imports.models import ImportBatch, ImportKind, ImportRow, MoveIn
 from youths.models import Verification, Youth
+from youths.summary import CaseSummary, case_summary_refresh
 
 
 def _rows(n, start=dt.date(2008, 1, 1)):
@@ -151,3 +160,39 @@ def test_xlsx_rows_keep_the_sheets_row_and_column_numbers(tmp_path):
     assert rows[4][1:3] == [200801011234, dt.date(2026, 1, 2)]
     assert rows[6][3] == "sist"
     assert columns.find_header(ImportKind.INFLYTTADE, rows)[0] == 3
+
+
+@pytest.mark.summary_by_services
+def test_new_youths_get_the_casework_summary_a_refresh_computes(db, other_municipality):
+    # Applying writes the summary rows of the youths it creates straight from the chunk;
+    # they must be the rows case_summary_refresh computes from the source tables.
+    today = dt.date(2026, 11, 22)
+    known = Youth.objects.create(
+        municipality=other_municipality, personnummer=valid_personnummer(dt.date(2008, 3, 3))
+    )
+    _upload(other_municipality, csv_bytes(_rows(3) + [inflyttad(known.personnummer)]))
+    inflyttade = ImportBatch.objects.get(kind=ImportKind.INFLYTTADE)
+    services.import_batch_apply(batch_id=inflyttade.pk, today=today)
+    notices = [
+        SCHOOL_HEADER,
+        notice(valid_personnummer(dt.date(2008, 6, 1)), event="avbrott"),
+        notice(valid_personnummer(dt.date(2008, 6, 2)), event="franvaro"),
+    ]
+    batch, _ = services.import_batch_upload(
+        acting_user=None,
+        municipality=other_municipality,
+        kind=ImportKind.SCHOOL_EVENTS,
+        file_name="avbrott.csv",
+        content=csv_bytes(notices),
+    )
+    services.import_batch_preview(batch_id=batch.pk, today=today)
+    services.import_batch_apply(batch_id=batch.pk, today=today)
+
+    ids = list(Youth.objects.values_list("pk", flat=True))
+    assert len(ids) == 6
+    written = {row["youth_id"]: row for row in CaseSummary.objects.values()}
+    assert sorted(written) == sorted(ids)
+    opened = {pk for pk, row in written.items() if row["verification_opened_on"] == today}
+    assert len(opened) == 5  # every youth but the one with only a frånvaro
+    case_summary_refresh(ids)
+    assert {row["youth_id"]: row for row in CaseSummary.objects.values()} == written
