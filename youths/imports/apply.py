@@ -234,8 +234,6 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             f"CREATE TEMPORARY TABLE {CHUNK} AS {decisions}",
             [*verify_params, m, batch.pk, lo, hi],
         )
-        c.execute(f"CREATE INDEX {CHUNK}_id ON {CHUNK} (id)")
-        c.execute(f"CREATE INDEX {CHUNK}_youth ON {CHUNK} (youth_id)")
         extra = _youth_defaults()
         extra_cols = "".join(f", {col}" for col, _ in extra)
         extra_vals = "".join(", %s" for _ in extra)
@@ -267,6 +265,10 @@ def _apply_chunk(batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date) 
             f"WHERE youth_id IS NULL",
             [m],
         )
+        # Indexed once the youths are known: every row of the chunk is rewritten above,
+        # and an index made before would be written again for each of them. (The stored
+        # rows are reached from the chunk through their primary key: no index on id.)
+        c.execute(f"CREATE INDEX {CHUNK}_youth ON {CHUNK} (youth_id)")
         if batch.kind == ImportKind.INFLYTTADE:
             _youths_update(c, now)
             _verifications(c, batch, user=user, today=today)
@@ -366,17 +368,28 @@ def _verifications(c, batch, *, user, today) -> None:
         if batch.kind == ImportKind.INFLYTTADE
         else Verification.Source.SCHOOL_NOTICE
     )
-    c.execute(
+    insert = (
         f"INSERT INTO {ver_t} (youth_id, opened_on, source, note, outcome, resolution_note, "
         f"created_by_id, observed_on, suggested_code) SELECT r.youth_id, %s, %s, r.verify_reason, "
         f"'', '', %s, r.event_date, r.suggested_code FROM {CHUNK} AS r "
         f"WHERE r.opened_verification "
-        f"ON CONFLICT (youth_id) WHERE resolved_on IS NULL DO NOTHING",
-        [today, source, getattr(user, "pk", None)],
+        f"ON CONFLICT (youth_id) WHERE resolved_on IS NULL DO NOTHING"
     )
+    params = [today, source, getattr(user, "pk", None)]
+    if connection.vendor == "postgresql":
+        # The new verifications' ids come back with the insert; only the rows that
+        # attach to one already open look it up.
+        c.execute(
+            f"WITH opened AS ({insert} RETURNING id, youth_id) UPDATE {CHUNK} "
+            f"SET verification_id = opened.id FROM opened WHERE {CHUNK}.youth_id = opened.youth_id",
+            params,
+        )
+    else:
+        c.execute(insert, params)
     c.execute(
         f"UPDATE {CHUNK} SET verification_id = (SELECT v.id FROM {ver_t} v "
-        f"WHERE v.youth_id = {CHUNK}.youth_id AND v.resolved_on IS NULL) WHERE to_verify"
+        f"WHERE v.youth_id = {CHUNK}.youth_id AND v.resolved_on IS NULL) "
+        f"WHERE to_verify AND verification_id IS NULL"
     )
 
 
