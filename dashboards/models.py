@@ -5,6 +5,7 @@ like every other figure; the table only saves the overview from recounting three
 of month-ends on every view. Each row says when it was computed, and the page shows it.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +63,35 @@ class OverviewSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.on}"
+
+
+class CaseloadTrend(models.Model):
+    """A coordinator's caseload (the youths assigned to them) in the group on the last day
+    of each past half-year, as computed at `computed_at` for the day `on`.
+
+    Counting past half-years over the caseload takes a quarter of a second at a city's
+    scale, too slow for every view of the overview; the past does not change within a
+    day except through late corrections, so the nightly job (or the day's first view)
+    counts it and the page says when. The running half-year is always counted live.
+    """
+
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField(_("dag"))
+    computed_at = models.DateTimeField(_("beräknad"))
+    # [[half-year end (ISO), [[kön, age on that day, count], …]], …], oldest first.
+    points = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("ärendemängdens utveckling (beräknad)")
+        verbose_name_plural = _("ärendemängdens utveckling (beräknad)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "municipality", "on"], name="caseload_trend_one_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coordinator_id} {self.municipality_id} {self.on}"

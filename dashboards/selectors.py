@@ -239,27 +239,54 @@ def _stored_split(figure: MonthlyFigure) -> Split | None:
     return split
 
 
-def caseload_trend(youths, *, period: Period, current: Split, count: int = 6) -> list[TrendPoint]:
-    """The same points for a coordinator's caseload (the youths assigned to them today),
-    counted live: a caseload is a few hundred youths, so one query (the past half-years'
-    counts as a UNION ALL) is cheap enough for every view."""
-    starts = _half_year_starts(period, count)
-    past = [half_year_end(start) for start in starts if half_year_end(start) < period.on]
-    splits = {end: Split() for end in past}
-    if past:
-        queries = [
-            _group_counts(youths, on=end).annotate(point=Value(end, output_field=DateField()))
-            for end in past
-        ]
-        for row in queries[0].union(*queries[1:], all=True):
-            splits[row["point"]].add(row["sex"], row["age"], row["n"])
+def past_half_year_ends(period: Period, count: int = 6) -> list[dt.date]:
+    """The last days of the half-years of the trend that ended before `period.on`."""
+    ends = [half_year_end(start) for start in _half_year_starts(period, count)]
+    return [end for end in ends if end < period.on]
+
+
+def caseload_splits(youths, *, ends: list[dt.date]) -> dict[int, dict[dt.date, Split]]:
+    """The group on each of `ends` by responsible coordinator (the youths' assignment
+    now), kön and age: one query, the days' counts as a UNION ALL. Coordinators none of
+    whose youths was in the group on a day have no entry for it."""
+    splits: dict[int, dict[dt.date, Split]] = defaultdict(dict)
+    if not ends:
+        return splits
+    queries = [
+        youths.filter(assigned_to__isnull=False)
+        .in_target_group(on=end)
+        .annotate(age=age_on(end), point=Value(end, output_field=DateField()))
+        .values("assigned_to_id", "point", "sex", "age")
+        .annotate(n=Count("pk"))
+        .order_by()
+        for end in ends
+    ]
+    for row in queries[0].union(*queries[1:], all=True):
+        by_day = splits[row["assigned_to_id"]]
+        by_day.setdefault(row["point"], Split()).add(row["sex"], row["age"], row["n"])
+    return splits
+
+
+def caseload_trend(
+    *,
+    period: Period,
+    past: dict[dt.date, Split],
+    computed_at: dt.datetime | None,
+    current: Split,
+    count: int = 6,
+) -> list[TrendPoint]:
+    """The trend of a coordinator's caseload: the past half-years as counted at
+    `computed_at` (`past`, by the half-year's last day; a day missing there had nobody
+    of the caseload in the group), the running one live from `current`."""
     points = []
-    for start in starts:
+    for start in _half_year_starts(period, count):
         end = half_year_end(start)
-        if end in splits:
-            points.append(_live_point(half_year_label(start), end, splits[end]))
+        if end < period.on:
+            point = _live_point(half_year_label(start), end, past.get(end, Split()))
+            point.computed_at = computed_at
         else:
-            points.append(_live_point(half_year_label(start), period.on, current, live=True))
+            point = _live_point(half_year_label(start), period.on, current, live=True)
+        points.append(point)
     return points
 
 
@@ -278,6 +305,17 @@ def group_split(youths, *, on: dt.date) -> Split:
     split = Split()
     for row in _group_counts(youths, on=on):
         split.add(row["sex"], row["age"], row["n"])
+    return split
+
+
+def split_to_json(split: Split) -> list[list]:
+    return sorted([sex, age, n] for (sex, age), n in split.by_sex_age.items())
+
+
+def split_from_json(rows: list[list]) -> Split:
+    split = Split()
+    for sex, age, n in rows:
+        split.add(sex, age, n)
     return split
 
 

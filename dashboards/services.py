@@ -8,8 +8,18 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from dashboards.models import MonthlyFigure, OverviewSnapshot
-from dashboards.selectors import group_split, overview, overview_from_json, overview_to_json
+from dashboards.models import CaseloadTrend, MonthlyFigure, OverviewSnapshot
+from dashboards.selectors import (
+    Split,
+    caseload_splits,
+    group_split,
+    overview,
+    overview_from_json,
+    overview_to_json,
+    past_half_year_ends,
+    split_from_json,
+    split_to_json,
+)
 from youths.figures import period_for
 from youths.models import Youth
 
@@ -113,3 +123,94 @@ def municipality_overview(*, municipality_id: int, today: dt.date):
             municipality_id=municipality_id, today=today, prune=False
         )
     return overview_from_json(snapshot.data), snapshot.computed_at
+
+
+def _caseload_rows(
+    splits: dict[int, dict[dt.date, Split]],
+    coordinator_ids,
+    *,
+    municipality_id: int,
+    today: dt.date,
+    ends: list[dt.date],
+) -> list[CaseloadTrend]:
+    computed_at = timezone.now()
+    return [
+        CaseloadTrend(
+            coordinator_id=coordinator_id,
+            municipality_id=municipality_id,
+            on=today,
+            computed_at=computed_at,
+            points=[
+                [end.isoformat(), split_to_json(splits.get(coordinator_id, {}).get(end, Split()))]
+                for end in ends
+            ],
+        )
+        for coordinator_id in coordinator_ids
+    ]
+
+
+def _caseload_store(rows: list[CaseloadTrend]) -> None:
+    # Upsert on the day: a second run, or two first views at once, leave one row.
+    CaseloadTrend.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["coordinator", "municipality", "on"],
+        update_fields=["computed_at", "points"],
+    )
+
+
+def caseload_trends_rebuild(*, municipality_id: int, today: dt.date | None = None) -> int:
+    """Count the past half-years of every coordinator's caseload in the municipality for
+    `today` (one query for all of them) and store them; drop days older than a week.
+    Returns the number of coordinators."""
+    today = today or timezone.localdate()
+    ends = past_half_year_ends(period_for(today))
+    youths = Youth.objects.filter(municipality_id=municipality_id)
+    coordinator_ids = sorted(
+        set(
+            youths.filter(assigned_to__isnull=False)
+            .order_by()
+            .values_list("assigned_to_id", flat=True)
+            .distinct()
+        )
+    )
+    splits = caseload_splits(youths, ends=ends)
+    rows = _caseload_rows(
+        splits, coordinator_ids, municipality_id=municipality_id, today=today, ends=ends
+    )
+    with transaction.atomic():
+        _caseload_store(rows)
+        CaseloadTrend.objects.filter(
+            municipality_id=municipality_id,
+            on__lt=today - dt.timedelta(days=SNAPSHOT_DAYS_KEPT),
+        ).delete()
+    logger.info(
+        "caseload trends computed municipality=%s coordinators=%s",
+        municipality_id,
+        len(rows),
+    )
+    return len(rows)
+
+
+def caseload_trend_past(
+    *, caseload, coordinator_id: int, municipality_id: int, today: dt.date
+) -> tuple[dict[dt.date, Split], dt.datetime]:
+    """A coordinator's caseload in the group at the past half-years' ends, and when it
+    was counted: the day's stored count, or counted now over `caseload` (the youths
+    assigned to them, through the access helper) by the day's first view."""
+    stored = (
+        CaseloadTrend.objects.filter(
+            coordinator_id=coordinator_id, municipality_id=municipality_id, on=today
+        )
+        .only("computed_at", "points")
+        .first()
+    )
+    if stored is None:
+        ends = past_half_year_ends(period_for(today))
+        splits = caseload_splits(caseload, ends=ends)
+        (stored,) = _caseload_rows(
+            splits, [coordinator_id], municipality_id=municipality_id, today=today, ends=ends
+        )
+        _caseload_store([stored])
+    past = {dt.date.fromisoformat(end): split_from_json(rows) for end, rows in stored.points}
+    return past, stored.computed_at

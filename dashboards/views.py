@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dashboards import charts, report, selectors
-from dashboards.services import last_computed, municipality_overview
+from dashboards.services import caseload_trend_past, last_computed, municipality_overview
 from dashboards.tasks import rebuild_monthly_figures
 from kaa.access import Perm, has_perm, require_perm, youths_visible_to
 from kaa.models import Role
@@ -74,15 +74,22 @@ def overview(request):
         youths = youths.filter(assigned_to=request.user)
     period = period_for(today)
     if scope == SCOPE_MINE:
-        # A caseload is small: counted live on every view.
+        # Today's figures of a caseload are counted live on every view (a few hundred
+        # youths); its past half-years come from the day's stored count.
         data, computed_at = selectors.overview(youths, period), None
+        past, past_computed_at = caseload_trend_past(
+            caseload=youths,
+            coordinator_id=request.user.pk,
+            municipality_id=membership.municipality_id,
+            today=today,
+        )
+        trend = selectors.caseload_trend(
+            period=period, past=past, computed_at=past_computed_at, current=data.in_group
+        )
     else:
         data, computed_at = municipality_overview(
             municipality_id=membership.municipality_id, today=today
         )
-    if scope == SCOPE_MINE:
-        trend = selectors.caseload_trend(youths, period=period, current=data.in_group)
-    else:
         trend = selectors.half_year_trend(
             municipality_id=membership.municipality_id, period=period, current=data.in_group
         )

@@ -6,8 +6,12 @@ import pytest
 from django.utils import timezone
 
 from dashboards import selectors
-from dashboards.models import MonthlyFigure, OverviewSnapshot
-from dashboards.services import monthly_figures_rebuild, overview_snapshot_rebuild
+from dashboards.models import CaseloadTrend, MonthlyFigure, OverviewSnapshot
+from dashboards.services import (
+    caseload_trend_past,
+    monthly_figures_rebuild,
+    overview_snapshot_rebuild,
+)
 from dashboards.tasks import rebuild_monthly_figures
 from kaa.access import youths_visible_to
 from tests.dashboards.conftest import TODAY
@@ -178,20 +182,89 @@ def test_a_stored_month_without_the_age_split_says_so(register, rektor, home):
     assert trend[-3].split is not None and trend[-3].split.total == 1
 
 
-def test_caseload_trend_is_counted_live(register, coordinator, home):
+def test_caseload_trend_counts_the_past_half_years_of_the_caseload(register, coordinator, home):
     youths = youths_visible_to(coordinator, municipality=home.pk).filter(assigned_to=coordinator)
     period = period_for(TODAY)
     current = selectors.overview(youths, period).in_group
     # No monthly figures stored: the caseload's trend does not need them.
     assert not MonthlyFigure.objects.exists()
-    trend = selectors.caseload_trend(youths, period=period, current=current)
+    past, computed_at = caseload_trend_past(
+        caseload=youths, coordinator_id=coordinator.pk, municipality_id=home.pk, today=TODAY
+    )
+    trend = selectors.caseload_trend(
+        period=period, past=past, computed_at=computed_at, current=current
+    )
     assert [p.label for p in trend][-2:] == ["2026 H1", "2026 H2"]
     # Anna (K) and Dan (M): Dan's first enrolment ended 2025-06-01, Anna's began 2026.
     assert [p.in_group for p in trend] == [0, 0, 0, 0, 2, 2]
     assert [(p.women, p.men) for p in trend[-2:]] == [(1, 1), (1, 1)]
     assert trend[-2].on == dt.date(2026, 6, 30) and not trend[-2].live
     assert trend[-2].split.by_sex_age == {("K", 18): 1, ("M", 17): 1}
-    assert trend[-1].live and trend[-1].on == TODAY
+    assert trend[-1].live and trend[-1].on == TODAY and trend[-1].computed_at is None
+    assert all(p.computed_at == computed_at for p in trend[:-1])
+
+
+def test_caseload_trend_is_stored_for_the_day(register, coordinator, home):
+    youths = youths_visible_to(coordinator, municipality=home.pk).filter(assigned_to=coordinator)
+    first, computed_at = caseload_trend_past(
+        caseload=youths, coordinator_id=coordinator.pk, municipality_id=home.pk, today=TODAY
+    )
+    assert CaseloadTrend.objects.filter(coordinator=coordinator, on=TODAY).count() == 1
+    # Bo (in the group on 2025-12-31 and 2026-06-30) joins the caseload: the day's stored
+    # count stands, labelled with its time, until the next day or the nightly run.
+    Youth.objects.filter(pk=register["Bo"].pk).update(assigned_to=coordinator)
+    again, again_at = caseload_trend_past(
+        caseload=youths, coordinator_id=coordinator.pk, municipality_id=home.pk, today=TODAY
+    )
+    assert (again, again_at) == (first, computed_at)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    later, _at = caseload_trend_past(
+        caseload=youths, coordinator_id=coordinator.pk, municipality_id=home.pk, today=tomorrow
+    )
+    assert later[dt.date(2026, 6, 30)].total == 3
+    assert later[dt.date(2025, 12, 31)].by_sex == {"K": 0, "M": 1}
+
+
+def test_nightly_run_counts_every_caseload_in_one_pass(register, coordinator, colleague, home):
+    Youth.objects.filter(pk=register["Frank"].pk).update(assigned_to=colleague)
+    Youth.objects.filter(pk=register["Hugo"].pk).update(assigned_to=colleague)
+    # A stale day beyond the week kept is dropped.
+    CaseloadTrend.objects.create(
+        coordinator=coordinator,
+        municipality=home,
+        on=TODAY - dt.timedelta(days=30),
+        computed_at=timezone.now(),
+    )
+    rebuild_monthly_figures(municipality_id=home.pk, today_iso=TODAY.isoformat())
+    rows = {row.coordinator_id: row for row in CaseloadTrend.objects.filter(on=TODAY)}
+    assert set(rows) == {coordinator.pk, colleague.pk}
+    assert CaseloadTrend.objects.count() == 2
+
+    def totals(row):
+        return [sum(n for _sex, _age, n in split) for _end, split in row.points]
+
+    assert [end for end, _split in rows[coordinator.pk].points] == [
+        "2024-06-30",
+        "2024-12-31",
+        "2025-06-30",
+        "2025-12-31",
+        "2026-06-30",
+    ]
+    assert totals(rows[coordinator.pk]) == [0, 0, 0, 0, 2]
+    # Frank's enrolment began 2026-07-01; Hugo was never enrolled.
+    assert totals(rows[colleague.pk]) == [0, 0, 0, 0, 0]
+    # The same as the day's first view counts for one coordinator.
+    youths = youths_visible_to(coordinator, municipality=home.pk).filter(assigned_to=coordinator)
+    CaseloadTrend.objects.all().delete()
+    live, _at = caseload_trend_past(
+        caseload=youths, coordinator_id=coordinator.pk, municipality_id=home.pk, today=TODAY
+    )
+    assert CaseloadTrend.objects.get().points == rows[coordinator.pk].points
+    assert live[dt.date(2026, 6, 30)].by_sex_age == {("K", 18): 1, ("M", 17): 1}
+    # Running it twice leaves one row per coordinator and day.
+    rebuild_monthly_figures(municipality_id=home.pk, today_iso=TODAY.isoformat())
+    rebuild_monthly_figures(municipality_id=home.pk, today_iso=TODAY.isoformat())
+    assert CaseloadTrend.objects.filter(on=TODAY).count() == 2
 
 
 def test_trend_says_when_figures_are_missing(register, home):

@@ -100,10 +100,12 @@ def test_coordinator_sees_caseload_and_municipality(client_for, coordinator, reg
     assert mine.context["data"].in_group.total == 2
     assert "coordinator=mine&amp;figur=i_malgrupp" in mine.content.decode()
     assert listed(client, coordinator="mine", figur="i_malgrupp") == {"Anna", "Dan"}
-    # The caseload's own trend, live, with its table alternative split by age.
+    # The caseload's own trend, labelled with when its past was counted, with its
+    # table alternative split by age.
     assert [p.in_group for p in mine.context["trend"]] == [0, 0, 0, 0, 2, 2]
     html = mine.content.decode()
     assert "Dina ungdomar i målgruppen de senaste sex halvåren" in html
+    assert "Tidigare halvår: beräknade 2026-11-22 13:00, för dem du var ansvarig" in html
     start = html.index('id="trend-table"')
     table = unescape(re.sub(r"<[^>]+>", " ", html[start : html.index("</table>", start)]))
     # Kvinnor 1, män 1, 17 år 1, 18 år 1, totalt 2.
