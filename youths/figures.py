@@ -219,7 +219,25 @@ def _summary_q(period: Period) -> dict[str, Q]:
         | Q(**{f"{summary}last_contact_on__lt": period.start}),
         # The latest enrolment is the covering one: its orsak.
         "saknar_orsak": Q(**{f"{summary}entry_reason__key": UNKNOWN_KEY}),
+        # Åtgärder start and end, and offers are answered, no later than today: an
+        # åtgärd runs on `on` if it has not ended, or ended after `on`.
+        "i_atgard": _in_action_q(period.on),
+        "tackat_nej": Q(**{f"{summary}last_answer_declined_on__lte": on})
+        & (
+            Q(**{f"{summary}action_open_since__isnull": True})
+            | Q(**{f"{summary}action_open_since__gt": on})
+        )
+        & (
+            Q(**{f"{summary}action_last_end__isnull": True})
+            | Q(**{f"{summary}action_last_end__lte": on})
+        ),
+        # No contact recorded a sysselsättning, or the latest one recorded "okänd".
+        "okand_sysselsattning": Q(**{f"{summary}occupation_key__in": ["", UNKNOWN_KEY]}),
     }
+
+
+def _in_action_q(on: dt.date) -> Q:
+    return Q(case_summary__action_open_since__lte=on) | Q(case_summary__action_last_end__gt=on)
 
 
 def _is_current(period: Period) -> bool:

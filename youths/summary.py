@@ -80,6 +80,16 @@ class CaseSummary(models.Model):
     verification_opened_on = models.DateField(null=True)  # the open "att utreda"
     # The earliest ended åtgärd with sysselsättning "Okänd" after it.
     occupation_unknown_on = models.DateField(null=True)
+    # "In an åtgärd on D" for D today or later (starts, ends and answers are never
+    # dated in the future): the earliest start of a started åtgärd not yet ended, and
+    # the latest end of an ended one (an end after D means it still ran on D).
+    action_open_since = models.DateField(null=True)
+    action_last_end = models.DateField(null=True)
+    # The latest answer to an offer (by its day, then the latest recorded), its day
+    # when that answer is "nej": the youth declined and has not said yes since.
+    last_answer_declined_on = models.DateField(null=True)
+    # The key of the sysselsättning of the latest contact that recorded one, "" if none.
+    occupation_key = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("sammanfattning av ärendet")
@@ -168,6 +178,12 @@ def _source(registry, youth_ids):
         Contact.objects.filter(**mine).annotate(day=TruncDate("at")).order_by("-at", "-pk")
     )
     answers = Action.objects.filter(**mine).order_by("-responded_on", "-pk")
+    latest_answer = (
+        Action.objects.filter(responded_on__isnull=False, **mine)
+        .exclude(response="")
+        .order_by("-responded_on", "-pk")
+    )
+    started = Action.objects.filter(start_date__isnull=False, **mine)
     queryset = Youth.objects.order_by()
     if youth_ids is not None:
         queryset = queryset.filter(pk__in=youth_ids)
@@ -204,6 +220,17 @@ def _source(registry, youth_ids):
             .order_by("end_date")
             .values("end_date")[:1]
         ),
+        s_action_open_since=Subquery(
+            started.filter(end_date__isnull=True).order_by("start_date").values("start_date")[:1]
+        ),
+        s_action_last_end=Subquery(
+            started.filter(end_date__isnull=False).order_by("-end_date").values("end_date")[:1]
+        ),
+        s_last_answer=Subquery(latest_answer.values("response")[:1]),
+        s_last_answer_on=Subquery(latest_answer.values("responded_on")[:1]),
+        s_occupation_key=Subquery(
+            latest_contact.filter(occupation__isnull=False).values("occupation__key")[:1]
+        ),
     ).values(
         "s_youth_id",
         "s_municipality_id",
@@ -221,6 +248,11 @@ def _source(registry, youth_ids):
         "s_accepted_on",
         "s_verification_opened_on",
         "s_occupation_unknown_on",
+        "s_action_open_since",
+        "s_action_last_end",
+        "s_last_answer",
+        "s_last_answer_on",
+        "s_occupation_key",
     )
     return queryset.query.sql_with_params()
 
@@ -249,6 +281,7 @@ _DERIVED = {
         "WHEN s.s_last_contact_on > s.s_declined_on THEN s.s_last_contact_on "
         "ELSE s.s_declined_on END"
     ),
+    "last_answer_declined_on": ("CASE WHEN s.s_last_answer = 'nej' THEN s.s_last_answer_on END"),
 }
 
 
@@ -265,8 +298,8 @@ def _upsert(registry, youth_ids) -> None:
     for column in columns:
         if column in _DERIVED:
             values.append(_DERIVED[column])
-        elif column == "last_exit_key":
-            values.append("COALESCE(s.s_last_exit_key, '')")
+        elif column in ("last_exit_key", "occupation_key"):
+            values.append(f"COALESCE(s.s_{column}, '')")
         else:
             values.append(f"s.s_{column}")
     updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns[1:])
@@ -312,7 +345,8 @@ def case_summary_insert_new(select_sql: str, params=()) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (youth_id, municipality_id, turns_20_on, "  # noqa: S608
-            f"verification_opened_on, last_exit_key) SELECT s.*, '' FROM ({select_sql}) AS s",
+            f"verification_opened_on, last_exit_key, occupation_key) "
+            f"SELECT s.*, '', '' FROM ({select_sql}) AS s",
             params,
         )
 
