@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from youths.querysets import _years_before
+from youths.querysets import _years_before, same_municipality_q
 
 # Sysselsättning codes are grouped by their stable key (codes may be renumbered).
 OUTCOME_CATEGORIES = {
@@ -280,8 +280,9 @@ def quality_conditions(period: Period) -> dict[str, Q]:
     Action, _contact, _enrolment, Verification = _models()
     overdue = period.on - dt.timedelta(days=VERIFICATION_OVERDUE_DAYS)
     if _is_current(period):
-        # The open verification's day, from the casework summary (youths/summary.py).
-        long_to_verify = Q(case_summary__verification_opened_on__lt=overdue)
+        # The open verification's day, from the casework summary (youths/summary.py),
+        # through its (municipality, verification_opened_on) index.
+        long_to_verify = same_municipality_q() & Q(case_summary__verification_opened_on__lt=overdue)
     else:
         long_to_verify = Q(
             Exists(

@@ -152,6 +152,58 @@ class CaseSummary(models.Model):
                 condition=Q(last_exit_on__isnull=False),
                 name="case_summary_exit",
             ),
+            # The other drill-downs on today over the group (kontaktade, aldrig nådda,
+            # försenad uppföljning, orsak): the group's rows of a municipality with the
+            # dates they test, read from the index alone instead of the table's pages.
+            models.Index(
+                fields=["municipality", "turns_20_on"],
+                include=[
+                    "youth",
+                    "enrolled_since",
+                    "enrolled_until",
+                    "last_contact_on",
+                    "unreached_since",
+                    "next_follow_up",
+                    "action_follow_up_pending",
+                    "entry_reason",
+                ],
+                condition=Q(enrolled_since__isnull=False),
+                name="case_summary_group_figures",
+            ),
+            # The drill-downs "i åtgärd", "tackade nej" and "okänd sysselsättning" on
+            # today (youths/figures.py): each reads the few youths it counts, and their
+            # in-group dates, from its own index alone.
+            models.Index(
+                fields=["municipality", "turns_20_on"],
+                include=[
+                    "youth",
+                    "enrolled_since",
+                    "enrolled_until",
+                    "action_open_since",
+                    "action_last_end",
+                ],
+                condition=Q(action_open_since__isnull=False) | Q(action_last_end__isnull=False),
+                name="case_summary_in_action",
+            ),
+            models.Index(
+                fields=["municipality", "turns_20_on"],
+                include=[
+                    "youth",
+                    "enrolled_since",
+                    "enrolled_until",
+                    "last_answer_declined_on",
+                    "action_open_since",
+                    "action_last_end",
+                ],
+                condition=Q(last_answer_declined_on__isnull=False),
+                name="case_summary_declined_last",
+            ),
+            models.Index(
+                fields=["municipality", "turns_20_on"],
+                include=["youth", "enrolled_since", "enrolled_until"],
+                condition=Q(occupation_key__in=["", UNKNOWN_OCCUPATION_KEY]),
+                name="case_summary_unknown_job",
+            ),
         ]
 
     def __str__(self) -> str:
