@@ -19,6 +19,7 @@ from youths.figures import (
     Period,
     age_on,
     ended_actions,
+    entry_reason_field,
     half_year_end,
     half_year_label,
     half_year_start,
@@ -90,9 +91,10 @@ def in_group_splits(youths, period: Period) -> tuple[Split, dict[str, Split]]:
 
 def entry_reasons(youths, period: Period) -> list[dict]:
     """The group on `period.on` by orsak till registrering of the covering enrolment."""
+    field = entry_reason_field(period)
     rows = (
-        with_in_group_figures(youths, period)
-        .annotate(reason=F("fig_entry_reason"))
+        with_in_group_figures(youths, period, from_summary=field != "fig_entry_reason")
+        .annotate(reason=F(field))
         .values("reason", "sex")
         .annotate(n=Count("pk"))
         .order_by()

@@ -150,8 +150,15 @@ def _report_context(request, membership):
     wanted = parse_half_year(request.GET.get("halvar", ""))
     start = wanted if wanted in choices else current
     period = period_of_half_year(start, today=today)
-    youths = youths_visible_to(request.user, municipality=membership.municipality_id)
-    data = selectors.overview(youths, period)
+    if start == current:
+        # The running half-year on today: the overview's figures of the day, as stored
+        # (counting a city's register takes about a second), with when they were counted.
+        data, computed_at = municipality_overview(
+            municipality_id=membership.municipality_id, today=today
+        )
+    else:
+        youths = youths_visible_to(request.user, municipality=membership.municipality_id)
+        data, computed_at = selectors.overview(youths, period), timezone.now()
     trend = selectors.half_year_trend(
         municipality_id=membership.municipality_id, period=period, current=data.in_group
     )
@@ -169,7 +176,7 @@ def _report_context(request, membership):
         "figure_labels": FIGURE_LABELS,
         "outcome_categories": OUTCOME_CATEGORIES,
         "sexes": SEXES,
-        "computed_at": timezone.localtime(),
+        "computed_at": timezone.localtime(computed_at),
         "trend_computed_at": last_computed(membership.municipality_id),
     }
 

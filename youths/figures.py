@@ -244,6 +244,13 @@ def _is_current(period: Period) -> bool:
     return period.on >= timezone.localdate()
 
 
+def entry_reason_field(period: Period) -> str:
+    """Where the orsak of the enrolment covering `period.on` is read: the summary's latest
+    enrolment on today or later (it is the covering one), otherwise the subquery of
+    `annotate_figures`."""
+    return "case_summary__entry_reason__value" if _is_current(period) else "fig_entry_reason"
+
+
 def in_group_figures(period: Period) -> dict[str, Q]:
     """Figures over the youths in the group on `period.on`, as conditions on
     `annotate_figures`. Keys are the `figur` values of the youth list."""
@@ -411,10 +418,8 @@ class FigureFilter:
                 figure in ("i_malgrupp", "orsak") or figure in _summary_q(period)
             )
             queryset = with_in_group_figures(queryset, period, from_summary=from_summary)
-            if figure == "orsak" and _is_current(period):
-                queryset = queryset.filter(case_summary__entry_reason__value=self.reason)
-            elif figure == "orsak":
-                queryset = queryset.filter(fig_entry_reason=self.reason)
+            if figure == "orsak":
+                queryset = queryset.filter(**{entry_reason_field(period): self.reason})
             else:
                 queryset = queryset.filter(in_group_figures(period)[figure])
         if self.sex:

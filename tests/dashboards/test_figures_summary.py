@@ -32,6 +32,7 @@ def test_summary_and_source_tables_count_the_same_youths(register, rektor, home,
         k: s.total for k, s in from_sources.figures.items()
     }
     assert from_summary.quality == from_sources.quality
+    assert from_summary.reasons and from_summary.reasons == from_sources.reasons
     assert lists == {figure: listed(rektor, home, figure) for figure in figures}
     # The register has youths in the figures the summary answers.
     assert lists["aldrig_nadda"] and lists["forsenad_uppfoljning"] and lists["kontaktade"]

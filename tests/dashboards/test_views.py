@@ -262,6 +262,25 @@ def test_report_xlsx_cells(client_for, rektor, register, home):
         assert youth.personnummer[:8] not in text
 
 
+def test_report_of_the_running_half_year_reads_the_days_stored_figures(
+    client_for, rektor, register, django_assert_max_num_queries
+):
+    client = client_for(rektor)
+    # The day's first view of the overview counts the figures and stores them.
+    assert client.get(OVERVIEW).context["data"].figures["ej_kontaktade"].total == 1
+    contact(register["Bo"], TODAY)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("dashboards:report"))
+    # The same figures as the overview, and when they were counted.
+    assert response.context["data"].figures["ej_kontaktade"].total == 1
+    assert "Siffrorna avser 2026-11-22 och är beräknade 2026-11-22 13:00" in (
+        response.content.decode()
+    )
+    # A past half-year is counted as asked, from the source tables.
+    past = client.get(reverse("dashboards:report"), {"halvar": "2026H1"})
+    assert past.context["data"].in_group.total == 5
+
+
 def test_report_refuses_a_half_year_outside_the_choices(client_for, rektor, register):
     response = client_for(rektor).get(reverse("dashboards:report"), {"halvar": "1999H1"})
     assert response.context["half_year"] == "2026 H2"
