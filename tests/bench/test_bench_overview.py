@@ -19,7 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from dashboards.services import monthly_figures_rebuild, overview_snapshot_rebuild
+from dashboards.services import (
+    caseload_trends_rebuild,
+    monthly_figures_rebuild,
+    overview_snapshot_rebuild,
+)
 from kaa.models import Code, Municipality
 from youths.models import Contact, Enrolment, Verification, Youth
 from youths.summary import case_summary_rebuild
@@ -242,6 +246,12 @@ def test_bench_overview(client_for, rektor, coordinator, home):
     print(
         "computing every figure of the overview (nightly, on demand, or the day's first "
         f"view): {', '.join(f'{t:.1f}' for t in timings)} s"
+    )
+    t0 = time.perf_counter()
+    coordinators = caseload_trends_rebuild(municipality_id=home.pk, today=today)
+    print(
+        f"caseload trends of {coordinators} coordinators (nightly): "
+        f"{time.perf_counter() - t0:.1f} s"
     )
     client = client_for(rektor)
     overview = client.get(reverse("dashboards:overview")).context["data"]
