@@ -147,6 +147,28 @@ class TestSessions:
             assert client.get(reverse("session_status")).json()["remaining"] == 600
             assert client.post(reverse("session_keep_alive")).json()["remaining"] == 1800
 
+    def test_activity_is_written_at_most_once_a_minute(self, client, coordinator):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def session_writes():
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("youths:list")).status_code == 200
+            return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+        with time_machine.travel(
+            dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC), tick=False
+        ) as clock:
+            self.login(client)
+            client.get(reverse("youths:list"))
+            clock.shift(dt.timedelta(seconds=59))
+            assert session_writes() == 0
+            clock.shift(dt.timedelta(seconds=2))
+            assert session_writes() == 1
+            clock.shift(dt.timedelta(minutes=29, seconds=30))
+            # The last recorded activity (at 61 s) still counts: the session lives.
+            assert client.get(reverse("session_status")).json()["remaining"] == 1800 - 29 * 60 - 30
+
     def test_absolute_lifetime(self, client, coordinator):
         with time_machine.travel(
             dt.datetime(2026, 11, 22, 7, 0, tzinfo=dt.UTC), tick=False
