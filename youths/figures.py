@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from youths.querysets import _years_before, same_municipality_q
+from youths.querysets import _years_before, same_municipality_q, summary_in_group_q
 
 # Sysselsättning codes are grouped by their stable key (codes may be renumbered).
 OUTCOME_CATEGORIES = {
@@ -194,13 +194,13 @@ def _overdue_q(on: dt.date) -> Q:
     )
 
 
-def _summary_q(period: Period) -> dict[str, Q]:
+def _summary_q(period: Period, *, summary: str = "case_summary__") -> dict[str, Q]:
     """The figures that the casework summary (youths/summary.py) answers with plain
     columns, when they are read on today or later: the summary holds every contact and
     the latest enrolment, which is then the one covering `period.on`. A past half-year is
-    read from the source tables (`annotate_figures`), as the summary keeps no history."""
+    read from the source tables (`annotate_figures`), as the summary keeps no history.
+    `summary=""` gives the conditions on the summary's own rows (`FigureFilter.summary_q`)."""
     on = period.on
-    summary = "case_summary__"
     return {
         # Nobody reached the youth since the enrolment began.
         "aldrig_nadda": Q(**{f"{summary}unreached_since__isnull": False}),
@@ -221,7 +221,7 @@ def _summary_q(period: Period) -> dict[str, Q]:
         "saknar_orsak": Q(**{f"{summary}entry_reason__key": UNKNOWN_KEY}),
         # Åtgärder start and end, and offers are answered, no later than today: an
         # åtgärd runs on `on` if it has not ended, or ended after `on`.
-        "i_atgard": _in_action_q(period.on),
+        "i_atgard": _in_action_q(period.on, summary=summary),
         "tackat_nej": Q(**{f"{summary}last_answer_declined_on__lte": on})
         & (
             Q(**{f"{summary}action_open_since__isnull": True})
@@ -236,8 +236,10 @@ def _summary_q(period: Period) -> dict[str, Q]:
     }
 
 
-def _in_action_q(on: dt.date) -> Q:
-    return Q(case_summary__action_open_since__lte=on) | Q(case_summary__action_last_end__gt=on)
+def _in_action_q(on: dt.date, *, summary: str = "case_summary__") -> Q:
+    return Q(**{f"{summary}action_open_since__lte": on}) | Q(
+        **{f"{summary}action_last_end__gt": on}
+    )
 
 
 def _is_current(period: Period) -> bool:
@@ -400,6 +402,23 @@ class FigureFilter:
     @property
     def label(self) -> str:
         return str(FIGURE_LABELS[self.figure])
+
+    def summary_q(self, period: Period) -> Q | None:
+        """The youths that `apply` keeps, as conditions on the casework summary's own rows
+        (no join to the youths), when the summary alone answers: a figure of the group
+        read on today or later, split by nothing the summary lacks (kön, age). The list
+        counts its youths with it (youths/selectors.py). None otherwise."""
+        if self.sex or self.age is not None or not _is_current(period):
+            return None
+        in_group = summary_in_group_q(period.on, prefix="")
+        if self.figure == "i_malgrupp":
+            return in_group
+        if self.figure == "orsak":
+            return in_group & Q(entry_reason__value=self.reason)
+        conditions = _summary_q(period, summary="")
+        if self.figure in conditions:
+            return in_group & conditions[self.figure]
+        return None
 
     def apply(self, queryset, period: Period):
         """The youths of `queryset` that this figure counted on `period`."""

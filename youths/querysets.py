@@ -84,16 +84,17 @@ def same_municipality_q(prefix: str = "case_summary__") -> Q:
     return Q(**{f"{prefix}municipality_id": F("municipality_id")})
 
 
-def summary_status_q(status: str, on: dt.date) -> Q:
-    """The youth list's status filter from the summary, for `on` today or later."""
+def summary_status_q(status: str, on: dt.date, *, prefix: str = "case_summary__") -> Q:
+    """The youth list's status filter from the summary, for `on` today or later.
+    `prefix=""`: the same on the summary's own rows (no join, no municipality check)."""
     if status == Status.IN_GROUP:
-        return same_municipality_q() & summary_in_group_q(on)
-    opened = "case_summary__verification_opened_on__isnull"
-    return (
-        same_municipality_q()
-        & summary_not_in_group_q(on)
-        & Q(**{opened: status != Status.TO_VERIFY})
-    )
+        condition = summary_in_group_q(on, prefix=prefix)
+    else:
+        opened = f"{prefix}verification_opened_on__isnull"
+        condition = summary_not_in_group_q(on, prefix=prefix) & Q(
+            **{opened: status != Status.TO_VERIFY}
+        )
+    return same_municipality_q(prefix) & condition if prefix else condition
 
 
 class YouthQuerySet(models.QuerySet):

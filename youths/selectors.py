@@ -14,6 +14,7 @@ from youths import rules
 from youths.figures import FigureFilter, Period
 from youths.models import Verification
 from youths.querysets import Status, in_target_group_q, summary_reads, summary_status_q
+from youths.summary import CaseSummary
 
 
 def assignable_users(municipality_id: int) -> QuerySet:
@@ -78,7 +79,44 @@ def youth_list(
     return queryset.order_by("last_name", "first_name", "personnummer")
 
 
-def youth_list_page(queryset: QuerySet, *, number, per_page: int) -> Page:
+def youth_list_count(
+    queryset: QuerySet,
+    *,
+    municipality_id: int,
+    on: dt.date,
+    text: str = "",
+    status: str = "",
+    coordinator: str = "",
+    age: int | None = None,
+    figure: FigureFilter | None = None,
+    figure_period: Period | None = None,
+) -> int | None:
+    """How many youths `youth_list` (`queryset`, built with the same arguments) holds,
+    counted from the casework summary's own rows when every filter is one of its columns
+    (a status or a figure read on today, all coordinators); None when it cannot answer.
+
+    Counting the youths joined to their summaries hashes the whole municipality's
+    register (EXPLAIN ANALYZE, 50 000 youths: 850 buffers against 320 for the summary's
+    index alone). Each summary row copies its youth's municipality, so the summary rows
+    of the municipality are exactly the rows the join would meet."""
+    if text or age is not None or coordinator != "all" or not summary_reads(on):
+        return None
+    if status not in Status.values and figure is None:
+        return None  # the plain list counts from youth_list_order alone
+    if queryset.query.is_empty():
+        return 0  # the access helper let the user see none of these youths
+    conditions = Q()
+    if status in Status.values:
+        conditions &= summary_status_q(status, on, prefix="")
+    if figure is not None:
+        figure_conditions = figure.summary_q(figure_period)
+        if figure_conditions is None:
+            return None
+        conditions &= figure_conditions
+    return CaseSummary.objects.filter(Q(municipality_id=municipality_id) & conditions).count()
+
+
+def youth_list_page(queryset: QuerySet, *, number, per_page: int, count: int | None = None) -> Page:
     """One page of `youth_list`, its rows in the list's order.
 
     The page's ids come first, read in the list's order from the index youth_list_order
@@ -89,6 +127,8 @@ def youth_list_page(queryset: QuerySet, *, number, per_page: int) -> Page:
     """
     ids_in_order = queryset.values_list("pk", flat=True)
     paginator = Paginator(ids_in_order, per_page)
+    if count is not None:
+        paginator.count = count  # from youth_list_count
     page = paginator.get_page(number)
     count = paginator.count
     bottom = (page.number - 1) * per_page

@@ -125,27 +125,33 @@ def _figure(request):
     return figure, (figure.period(today=timezone.localdate()) if figure else None)
 
 
-def _filtered(request, membership, filters):
-    default_coordinator = _default_coordinator(membership)
+def _list_arguments(request, membership, filters) -> dict:
     figure, figure_period = _figure(request)
-    return selectors.youth_list(
-        user=request.user,
-        municipality_id=membership.municipality_id,
-        on=timezone.localdate(),
-        text=filters.get("q", ""),
-        status=filters.get("status", ""),
-        coordinator=filters.get("coordinator") or default_coordinator,
-        age=filters.get("age"),
-        figure=figure,
-        figure_period=figure_period,
-    )
+    return {
+        "municipality_id": membership.municipality_id,
+        "on": timezone.localdate(),
+        "text": filters.get("q", ""),
+        "status": filters.get("status", ""),
+        "coordinator": filters.get("coordinator") or _default_coordinator(membership),
+        "age": filters.get("age"),
+        "figure": figure,
+        "figure_period": figure_period,
+    }
+
+
+def _filtered(request, membership, filters):
+    return selectors.youth_list(user=request.user, **_list_arguments(request, membership, filters))
 
 
 def _youth_list_page(request, membership, *, form, filters, query_string):
     figure, figure_period = _figure(request)
-    queryset = _filtered(request, membership, filters)
+    arguments = _list_arguments(request, membership, filters)
+    queryset = selectors.youth_list(user=request.user, **arguments)
     page = selectors.youth_list_page(
-        queryset, number=request.GET.get("page"), per_page=settings.KAA_PAGE_SIZE
+        queryset,
+        number=request.GET.get("page"),
+        per_page=settings.KAA_PAGE_SIZE,
+        count=selectors.youth_list_count(queryset, **arguments),
     )
     youths = page.object_list
     # A search looks in the whole municipality: say how many more match outside the

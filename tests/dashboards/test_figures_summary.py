@@ -2,6 +2,7 @@
 source tables (the path a past half-year takes)."""
 
 import pytest
+from django.urls import reverse
 
 from dashboards import selectors
 from kaa.access import youths_visible_to
@@ -10,6 +11,17 @@ from youths import figures as figure_rules
 from youths.figures import FigureFilter, period_for
 
 pytestmark = [pytest.mark.django_db]
+FIGURES_FROM_SUMMARY = (
+    "i_malgrupp",
+    "kontaktade",
+    "ej_kontaktade",
+    "aldrig_nadda",
+    "forsenad_uppfoljning",
+    "saknar_orsak",
+    "i_atgard",
+    "tackat_nej",
+    "okand_sysselsattning",
+)
 
 
 def overview(user, home):
@@ -36,3 +48,37 @@ def test_summary_and_source_tables_count_the_same_youths(register, rektor, home,
     assert lists == {figure: listed(rektor, home, figure) for figure in figures}
     # The register has youths in the figures the summary answers.
     assert lists["aldrig_nadda"] and lists["forsenad_uppfoljning"] and lists["kontaktade"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "i_malgrupp"},
+        {"status": "att_utreda"},
+        {"status": "ej_aktuell"},
+        *[{"figur": figure} for figure in FIGURES_FROM_SUMMARY],
+        {"figur": "orsak", "orsak": "okand"},
+        {"figur": "kontaktade", "status": "i_malgrupp"},
+        {"figur": "i_malgrupp", "kon": "K"},
+    ],
+)
+def test_list_counts_what_it_lists(client_for, rektor, register, home, params):
+    """A status or a figure the summary answers is counted from the summary's rows alone
+    (youths.selectors.youth_list_count): that count must be the number of youths the
+    page lists, which come from the youths joined to their summaries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaa.models import Code
+
+    if params.get("orsak"):
+        params["orsak"] = Code.objects.get(
+            list_name=Code.ListName.ENTRY_REASON, key=params["orsak"]
+        ).value
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(rektor).get(reverse("youths:list"), {"coordinator": "all", **params})
+    page = response.context["page"]
+    assert page.object_list and page.paginator.count == len(page.object_list)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    from_summary = '"youths_youth"' not in counts[0]
+    assert from_summary == ("kon" not in params)
