@@ -182,7 +182,7 @@ class YouthFilterForm(forms.Form):
         required=False,
         max_length=100,
         # The browser must not keep searched personnummer in its form history.
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "textinput form-control"}),
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Alla"))] + list(Status.choices)
