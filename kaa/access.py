@@ -47,14 +47,30 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 
+# The request's user carries the memberships the middleware read for this request, so
+# that a read of youths does not ask for one of them again (a query on every page).
+MEMBERSHIPS_READ = "_kaa_memberships_read"
+
+
 def memberships_of(user) -> list[Membership]:
     if not user.is_authenticated or not user.is_active:
         return []
-    return list(
+    memberships = list(
         Membership.objects.filter(user=user)
         .select_related("municipality")
         .order_by("municipality__name")
     )
+    setattr(user, MEMBERSHIPS_READ, {m.municipality_id: m for m in memberships})
+    return memberships
+
+
+def _membership_to_read(user, municipality: Municipality | int | None) -> Membership | None:
+    """`membership_in` for reads, from the memberships this request already read. A
+    write's permission check (the services) asks the database each time."""
+    read = getattr(user, MEMBERSHIPS_READ, None)
+    if read is None or municipality is None or not user.is_active:
+        return membership_in(user, municipality)
+    return read.get(getattr(municipality, "pk", municipality))
 
 
 def membership_in(user, municipality: Municipality | int | None) -> Membership | None:
@@ -81,7 +97,7 @@ def require_perm(membership: Membership | None, perm: Perm) -> Membership:
 
 def youths_visible_to(user, *, municipality: Municipality | int | None) -> YouthQuerySet:
     """Youths of `municipality` if `user` may read youth data there, otherwise none."""
-    return _visible_through(membership_in(user, municipality))
+    return _visible_through(_membership_to_read(user, municipality))
 
 
 def _visible_through(membership: Membership | None) -> YouthQuerySet:
@@ -103,7 +119,7 @@ def youth_get_for_user(
 ) -> Youth:
     """One youth, or 404 if it is not in a municipality the user can read; 403 if the
     user can read it but the role lacks `perm`. With `record_read` the read is audited."""
-    membership = membership_in(user, municipality)
+    membership = _membership_to_read(user, municipality)
     queryset = _visible_through(membership)
     if for_update:
         queryset = queryset.select_for_update()

@@ -240,3 +240,18 @@ def test_json_logs_are_one_object_per_line_without_personnummer():
     entry = json.loads(JsonFormatter().format(record))
     assert entry["level"] == "INFO" and entry["logger"] == "kaa"
     assert "200801011234" not in entry["message"] and "[personnummer]" in entry["message"]
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_users_memberships_once(client_for, coordinator, make_youth):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    youth = make_youth(assigned_to=coordinator)
+    client = client_for(coordinator)
+    client.get(reverse("youths:list"))
+    for url in (reverse("youths:list"), reverse("youths:detail", args=[youth.pk])):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reads = [q for q in queries.captured_queries if 'FROM "kaa_membership"' in q["sql"]]
+        assert len(reads) == 1, url
