@@ -120,6 +120,15 @@ class Action(models.Model):
                 name="action_follow_up_on",
             ),
             models.Index(fields=["youth"], condition=Q(response="nej"), name="action_declined"),
+            # The overview's åtgärder ended within a half-year (ended with okänd
+            # sysselsättning, utfall per type), and the lists behind them: a range of end
+            # dates read from the index alone instead of every åtgärd's row.
+            models.Index(
+                fields=["end_date"],
+                include=["youth", "kind", "occupation_after"],
+                condition=Q(end_date__isnull=False),
+                name="action_ended",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
