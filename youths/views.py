@@ -151,7 +151,7 @@ def _youth_list_page(request, membership, *, form, filters, query_string):
         queryset,
         number=request.GET.get("page"),
         per_page=settings.KAA_PAGE_SIZE,
-        count=selectors.youth_list_count(queryset, **arguments),
+        from_summary=selectors.youth_list_from_summary(queryset, **arguments),
     )
     youths = page.object_list
     # A search looks in the whole municipality: say how many more match outside the

@@ -64,7 +64,7 @@ def test_summary_and_source_tables_count_the_same_youths(register, rektor, home,
 )
 def test_list_counts_what_it_lists(client_for, rektor, register, home, params):
     """A status or a figure the summary answers is counted from the summary's rows alone
-    (youths.selectors.youth_list_count): that count must be the number of youths the
+    (youths.selectors.youth_list_from_summary): that count must be the number of youths the
     page lists, which come from the youths joined to their summaries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
