@@ -280,7 +280,13 @@ def with_in_group_figures(queryset, period: Period, *, from_summary: bool = Fals
     Only for a figure that the summary answers too: a figure with a subquery per youth
     pages better from the enrolments' semi-join (EXPLAIN ANALYZE)."""
     group = queryset.in_target_group_fast if from_summary else queryset.in_target_group
-    queryset = annotate_figures(group(on=period.on), period)
+    queryset = group(on=period.on)
+    if _is_current(period):
+        # Every figure on today is a condition on the summary's columns (_summary_q,
+        # entry_reason_field): building the subqueries below would cost a page a few
+        # milliseconds for expressions no condition refers to.
+        return queryset
+    queryset = annotate_figures(queryset, period)
     return queryset.alias(fig_response=_declined_latest(period))
 
 
