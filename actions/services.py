@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import Action, Consent, FollowUpRules, PlanRevision
+from actions.todo import ABSENCE_DAYS
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality
 from kaa.versioning import EditBase, resolve_edit
 from youths import rules
 from youths import services as youth_services
+from youths.imports.models import SchoolEvent
 from youths.models import Contact, Enrolment, Youth
 from youths.services import lock_youth
 from youths.summary import case_summary_refresh
@@ -85,6 +87,15 @@ def within_casework(youth: Youth, day: dt.date, *, enrolments=None) -> bool:
         v.opened_on <= day and (v.resolved_on is None or day <= v.resolved_on)
         for v in youth.verifications.all()
     ):
+        return True
+    # A school's frånvaro notice asks for a preventive follow-up of a youth who may still
+    # be in school (Att göra lists it): contacts about it are casework for as long as the
+    # notice is listed.
+    if youth.school_notices.filter(
+        event=SchoolEvent.ABSENCE,
+        event_date__lte=day,
+        received_on__gte=day - dt.timedelta(days=ABSENCE_DAYS - 1),
+    ).exists():
         return True
     follow_up = FollowUpRules.for_municipality(youth.municipality_id)
     if follow_up.follow_up_after_exit:

@@ -16,7 +16,9 @@ The rules (per municipality numbers in FollowUpRules):
   last attempt, or at once when nobody has tried.
 - declined: in the group, latest answer to an offer was "Tackade nej" (nothing accepted
   since); due every M days after the answer or the latest contact.
-- verify: an open "att utreda".
+- verify: an open "att utreda", with the notices behind it.
+- absence: a frånvaro notice from a school received in the last ABSENCE_DAYS days and no
+  contact logged since it was received (preventive follow-up; no enrolment changes).
 - turns_20: in the group and the 20th birthday within the reminder window.
 - after_exit: when the municipality follows up after exit, youths who left for one of the
   followed-up reasons within the window and were not contacted since, or are due again.
@@ -27,7 +29,7 @@ The rules (per municipality numbers in FollowUpRules):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
@@ -46,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import FollowUpRules
 from kaa.access import youths_visible_to
+from youths.imports.models import SchoolEvent, SchoolNotice
 from youths.models import CaseSummary, Verification
 from youths.rules import add_days
 
@@ -54,6 +57,7 @@ SECTIONS = {
     "unreached": _("Inte nådda på länge"),
     "declined": _("Tackade nej: månatlig uppföljning"),
     "verify": _("Att utreda"),
+    "absence": _("Frånvaroanmälningar"),
     "turns_20": _("Fyller 20 år snart: avslutsbrev och överlämning"),
     "after_exit": _("Uppföljning efter att ha lämnat målgruppen"),
     "occupation_unknown": _("Avslutade åtgärder med okänd sysselsättning: komplettera"),
@@ -64,11 +68,15 @@ DATE_MEANING = {
     "unreached": _("Senaste kontaktförsök"),
     "declined": _("Tackade nej"),
     "verify": _("Utreds sedan"),
+    "absence": _("Anmäld frånvaro"),
     "turns_20": _("Fyller 20"),
     "after_exit": _("Lämnade målgruppen"),
     "occupation_unknown": _("Åtgärden avslutades"),
 }
 SCOPES = ("mine", "all", "none")
+# A frånvaro notice asks for a follow-up while it is fresh: one received longer ago than
+# this is history on the youth page, not work.
+ABSENCE_DAYS = 30
 
 
 @dataclass
@@ -78,6 +86,9 @@ class TodoItem:
     reason: str
     shown: dt.date | None = None
     today: dt.date = dt.date.min
+    # The school notices behind the item (verify: the open verification's; absence: the
+    # frånvaro notices not yet answered by a contact), set for a page's rows only.
+    notices: list = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
@@ -153,6 +164,10 @@ def section_q(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "cas
         return c.q(declined_from__lte=limit) & _in_group(c, on)
     if key == "verify":
         return c.q(verification_opened_on__isnull=False)
+    if key == "absence":
+        # Received within the last ABSENCE_DAYS days (today included); a contact logged
+        # on or after that day clears the date (youths/summary.py).
+        return c.q(absence_noticed_on__gt=on - dt.timedelta(days=ABSENCE_DAYS))
     if key == "turns_20":
         window = on + dt.timedelta(days=rules.before_20_days)
         return c.q(turns_20_on__lte=window) & _in_group(c, on)
@@ -211,6 +226,8 @@ def _due(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "case_sum
             # rows only).
             due["verification_note"] = Subquery(open_since.values("note")[:1])
         return due
+    if key == "absence":
+        return {"due": c.f("absence_noticed_on"), "shown": c.f("absence_noticed_on")}
     if key == "turns_20":
         return {"due": c.f("turns_20_on"), "shown": c.f("turns_20_on")}
     if key == "occupation_unknown":
@@ -239,6 +256,30 @@ def _items(key: str, youths, *, on: dt.date, rules: FollowUpRules) -> list[TodoI
         if isinstance(due, dt.datetime):
             due = due.date()
         items.append(TodoItem(youth=youth, due=due, reason=key, shown=youth.shown, today=on))
+    return items
+
+
+def _with_notices(key: str, items: list[TodoItem]) -> list[TodoItem]:
+    """Set the school notices behind each item of a verify or absence page (one query)."""
+    if key not in ("verify", "absence") or not items:
+        return items
+    notices = SchoolNotice.objects.filter(youth_id__in=[item.youth.pk for item in items])
+    if key == "verify":
+        notices = notices.filter(verification__resolved_on__isnull=True)
+    else:
+        notices = notices.filter(
+            event=SchoolEvent.ABSENCE, received_on__gte=min(item.due for item in items)
+        )
+    by_youth: dict[int, list] = {}
+    for notice in notices.select_related("school").order_by("-event_date", "-pk"):
+        by_youth.setdefault(notice.youth_id, []).append(notice)
+    for item in items:
+        item.notices = [
+            n
+            for n in by_youth.get(item.youth.pk, [])
+            # absence: the notices received on the day the item counts from.
+            if key == "verify" or n.received_on >= item.due
+        ]
     return items
 
 
@@ -332,7 +373,7 @@ class Queue:
         )
         if limit is not None:
             queryset = queryset[offset : offset + limit]
-        return _items(key, queryset, on=self.on, rules=self.rules)
+        return _with_notices(key, _items(key, queryset, on=self.on, rules=self.rules))
 
 
 def todo_for(

@@ -64,6 +64,7 @@ def _case_summary_in_step(request):
     from django.db.models.signals import post_delete, post_save
 
     from actions.models import Action
+    from youths.imports.models import SchoolNotice
     from youths.models import Contact, Enrolment, Verification, Youth
     from youths.summary import case_summary_refresh
 
@@ -75,7 +76,7 @@ def _case_summary_in_step(request):
         if Youth.objects.filter(pk=youth_id).exists():
             case_summary_refresh([youth_id])
 
-    senders = (Youth, Contact, Enrolment, Verification, Action)
+    senders = (Youth, Contact, Enrolment, Verification, Action, SchoolNotice)
     for sender in senders:
         post_save.connect(refresh, sender=sender, dispatch_uid=f"summary-{sender.__name__}")
         if sender is not Youth:

@@ -31,6 +31,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 UNKNOWN_OCCUPATION_KEY = "okand"
+ABSENCE_EVENT = "franvaro"  # youths.imports.models.SchoolEvent.ABSENCE
 REBUILD_CHUNK = 5000
 
 
@@ -90,6 +91,10 @@ class CaseSummary(models.Model):
     last_answer_declined_on = models.DateField(null=True)
     # The key of the sysselsättning of the latest contact that recorded one, "" if none.
     occupation_key = models.CharField(max_length=40, blank=True, default="")
+    # The day the latest frånvaro notice (skollagen 15 kap. 15 §) was received, while no
+    # contact was logged on or after that day: the school asks for a preventive
+    # follow-up, and a contact answers it.
+    absence_noticed_on = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("sammanfattning av ärendet")
@@ -204,6 +209,12 @@ class CaseSummary(models.Model):
                 condition=Q(occupation_key__in=["", UNKNOWN_OCCUPATION_KEY]),
                 name="case_summary_unknown_job",
             ),
+            models.Index(
+                fields=["municipality", "absence_noticed_on"],
+                include=["youth"],
+                condition=Q(absence_noticed_on__isnull=False),
+                name="case_summary_absence",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +232,7 @@ def _source(registry, youth_ids):
     Enrolment = registry.get_model("youths", "Enrolment")
     Verification = registry.get_model("youths", "Verification")
     Action = registry.get_model("actions", "Action")
+    SchoolNotice = registry.get_model("youths", "SchoolNotice")
     mine = {"youth": OuterRef("pk")}
     latest_enrolment = Enrolment.objects.filter(**mine).order_by("-start_date", "-pk")
     latest_exit = Enrolment.objects.filter(end_date__isnull=False, **mine).order_by(
@@ -283,6 +295,11 @@ def _source(registry, youth_ids):
         s_occupation_key=Subquery(
             latest_contact.filter(occupation__isnull=False).values("occupation__key")[:1]
         ),
+        s_absence_noticed_on=Subquery(
+            SchoolNotice.objects.filter(event=ABSENCE_EVENT, **mine)
+            .order_by("-received_on")
+            .values("received_on")[:1]
+        ),
     ).values(
         "s_youth_id",
         "s_municipality_id",
@@ -305,6 +322,7 @@ def _source(registry, youth_ids):
         "s_last_answer",
         "s_last_answer_on",
         "s_occupation_key",
+        "s_absence_noticed_on",
     )
     return queryset.query.sql_with_params()
 
@@ -327,6 +345,10 @@ _DERIVED = {
         "OR s.s_last_contact_on >= s.s_action_follow_up_on THEN s.s_next_follow_up "
         "WHEN s.s_next_follow_up IS NULL OR s.s_next_follow_up > s.s_action_follow_up_on "
         "THEN s.s_action_follow_up_on ELSE s.s_next_follow_up END"
+    ),
+    "absence_noticed_on": (
+        "CASE WHEN s.s_last_contact_on >= s.s_absence_noticed_on THEN NULL "
+        "ELSE s.s_absence_noticed_on END"
     ),
     "declined_from": (
         "CASE WHEN s.s_declined_on IS NULL OR s.s_accepted_on >= s.s_declined_on THEN NULL "
@@ -422,6 +444,7 @@ def _analyze_sources(registry) -> None:
             ("youths", "Contact"),
             ("youths", "Enrolment"),
             ("youths", "Verification"),
+            ("youths", "SchoolNotice"),
             ("actions", "Action"),
         )
     ]

@@ -68,7 +68,10 @@ class TestTodoPage:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from youths.imports.models import School, SchoolNotice
         from youths.models import Enrolment, Verification
+
+        school = School.objects.create(code="12345678", name="Lekebergsskolan")
 
         def add(count, start):
             for index in range(start, start + count):
@@ -80,6 +83,14 @@ class TestTodoPage:
                 )
                 if index % 3 == 0:
                     Verification.objects.create(youth=youth, opened_on=dt.date(2026, 11, 1))
+                if index % 4 == 1:
+                    SchoolNotice.objects.create(
+                        youth=youth,
+                        school=school,
+                        event="franvaro",
+                        event_date=dt.date(2026, 11, 10),
+                        received_on=dt.date(2026, 11, 12),
+                    )
 
         def queries(client, params):
             with CaptureQueriesContext(connection) as captured:
@@ -88,6 +99,7 @@ class TestTodoPage:
 
         views = [{}, {"vy": "all"}, {"vy": "none"}, {"avsnitt": "unreached"}]
         views += [{"avsnitt": "unreached", "sida": "2"}, {"vy": "all", "avsnitt": "verify"}]
+        views += [{"vy": "all", "avsnitt": "absence"}]
         client = client_for(coordinator)
         add(60, 0)
         client.get(reverse("actions:todo"))  # the session's first page records its start
@@ -100,8 +112,8 @@ class TestTodoPage:
             response = client.get(reverse("actions:todo"))
         html = response.content.decode()
         # Capped per section, most overdue first, with a link to the rest.
-        assert html.count("Many, U") == 20 and "Visa alla 300" in html
-        assert "Visa alla 100" in html
+        assert html.count("Many, U") == 30 and "Visa alla 300" in html
+        assert "Visa alla 100" in html and "Visa alla 75" in html
         with django_assert_max_num_queries(30):
             response = client.get(reverse("actions:todo"), {"avsnitt": "unreached", "sida": "2"})
         html = response.content.decode()
@@ -113,8 +125,9 @@ class TestTodoPage:
         audit.delete()
         with CaptureQueriesContext(connection) as captured:
             client.get(reverse("actions:todo"))
-        # 10 + 10 shown, four of them in both sections.
-        assert audit.count() == 16
+        # 10 + 10 + 10 shown: unreached U000-U009, verify every third from U000,
+        # frånvaro every fourth from U001; eight of them in two sections.
+        assert audit.count() == 22
         assert sum('INSERT INTO "kaa_auditevent"' in q["sql"] for q in captured) == 1
         rektor_client = client_for(rektor)
         with django_assert_max_num_queries(20):

@@ -104,6 +104,21 @@ def test_demo_obeys_the_register_rules():
         Youth.objects.exclude(assigned_to=None).values_list("assigned_to", flat=True)
     )
     assert len(coordinators) >= 2
+    # Frånvaro notices for Att göra's frånvaro section, received by today, under 20.
+    from youths.imports.models import SchoolNotice
+
+    notices = list(SchoolNotice.objects.select_related("youth"))
+    assert len(notices) >= 3 and {n.event for n in notices} == {"franvaro"}
+    for notice in notices:
+        assert notice.event_date <= notice.received_on <= today < notice.youth.turns_20_on
+    summary = dict(
+        Youth.objects.filter(case_summary__absence_noticed_on__isnull=False).values_list(
+            "pk", "case_summary__absence_noticed_on"
+        )
+    )
+    assert summary and all(
+        summary[n.youth_id] == n.received_on for n in notices if n.youth_id in summary
+    )
 
 
 def test_adds_youths_in_municipalities_without_any():

@@ -315,17 +315,22 @@ def _apply_chunk(
             [now, batch.pk, lo, hi],
         )
         done += c.rowcount
-        # The casework summary of the youths this chunk created or put "att utreda": the
-        # rows of the youths it inserted are known without reading anything back.
+        # The casework summary of the youths this chunk created, put "att utreda" or gave
+        # a new frånvaro notice (Att göra lists those for a preventive follow-up). The
+        # rows of the youths it inserted are known without reading anything back, unless
+        # a frånvaro notice came with the youth: those are refreshed with the others.
+        absence = "COALESCE(new_event AND event = %s, FALSE)"
         if connection.vendor == "postgresql":
             case_summary_insert_new(
                 f"SELECT youth_id, %s, turns_20_on, CASE WHEN opened_verification THEN %s END "
-                f"FROM {CHUNK} WHERE inserted",
-                [m, today],
+                f"FROM {CHUNK} WHERE inserted AND NOT {absence}",
+                [m, today, SchoolEvent.ABSENCE],
             )
         c.execute(
-            f"SELECT youth_id FROM {CHUNK} WHERE youth_id IS NOT NULL AND NOT inserted "
-            f"AND (result = 'created' OR opened_verification)"
+            f"SELECT youth_id FROM {CHUNK} WHERE youth_id IS NOT NULL "
+            f"AND (NOT inserted OR {absence}) "
+            f"AND (result = 'created' OR opened_verification OR {absence})",
+            [SchoolEvent.ABSENCE, SchoolEvent.ABSENCE],
         )
         case_summary_refresh([row[0] for row in c.fetchall()])
         # Progress and a heartbeat for the sweeper, rolled back with the chunk if it fails.

@@ -185,6 +185,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeded = self._youths(kommun, users, youths, random.Random(kommun_seed), today)
                 self._casework(kommun, users, seeded, random.Random(kommun_seed + 1), today)
+                self._absence_notices(kommun, seeded, random.Random(kommun_seed + 2), today)
                 # The rows were written in bulk, past the services: fill the casework
                 # summary for them in set-based statements.
                 case_summary_rebuild(municipality_id=kommun.pk)
@@ -424,6 +425,40 @@ class Command(BaseCommand):
         seed_casework(
             municipality=kommun, youths=seeded, coordinators=coordinators, rng=rng, today=today
         )
+
+    def _absence_notices(self, kommun, seeded, rng, today) -> None:
+        """Frånvaro notices from two made-up schools for about one youth in a hundred,
+        received over the last 60 days, so Att göra shows its frånvaro section (and
+        older notices that no longer ask for a follow-up)."""
+        from youths.imports.models import School, SchoolEvent, SchoolNotice
+
+        candidates = [youth for youth in seeded if youth.turns_20_on > today]
+        if not candidates:
+            return
+        schools = [
+            School.objects.get_or_create(
+                code=f"9{kommun.code}{number:03d}",
+                defaults={"name": f"{kommun.name} {name}", "principal": f"{kommun.name} kommun"},
+            )[0].pk
+            for number, name in ((1, "gymnasium"), (2, "naturbruksgymnasium"))
+        ]
+        notices = []
+        count = min(len(candidates), max(3, len(candidates) // 100))
+        for youth in rng.sample(candidates, count):
+            received = today - dt.timedelta(days=rng.randrange(0, 60))
+            notices.append(
+                {
+                    "youth_id": youth.id,
+                    "school_id": rng.choice(schools),
+                    "program": rng.choice(["NA", "EE", "IMA", "SA"]),
+                    "event": SchoolEvent.ABSENCE,
+                    "event_date": received - dt.timedelta(days=rng.randrange(0, 5)),
+                    "received_on": received,
+                    "contact_person": "Elevhälsan",
+                    "suggested_code": "",
+                }
+            )
+        bulk_insert(SchoolNotice, notices)
 
     def _print_logins(self, kommun) -> None:
         self.stdout.write("")
