@@ -368,9 +368,17 @@ class Queue:
                 on=self.on,
                 rules=self.rules,
             )
-        queryset = queryset.select_related("assigned_to").order_by(
-            "due", "last_name", "first_name", "pk"
-        )
+        order = ("due", "last_name", "first_name", "pk")
+        if limit is not None and self.scope == "mine":
+            # A caseload can be a thousand youths: the page's ids are picked in a
+            # subquery that reads only the index youth_caseload and the section's
+            # summary index, and only the page's youths are read whole.
+            page = queryset.order_by(*order).values("pk")[offset : offset + limit]
+            queryset = section_queryset(
+                key, base=self.base.filter(pk__in=page), on=self.on, rules=self.rules
+            )
+            offset = 0
+        queryset = queryset.select_related("assigned_to").order_by(*order)
         if limit is not None:
             queryset = queryset[offset : offset + limit]
         return _with_notices(key, _items(key, queryset, on=self.on, rules=self.rules))
