@@ -44,6 +44,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import FollowUpRules
@@ -89,6 +91,7 @@ class TodoItem:
     # The school notices behind the item (verify: the open verification's; absence: the
     # frånvaro notices not yet answered by a contact), set for a page's rows only.
     notices: list = field(default_factory=list)
+    url: str = ""  # the youth page
 
     @property
     def overdue(self) -> bool:
@@ -97,6 +100,17 @@ class TodoItem:
     @property
     def days_overdue(self) -> int:
         return (self.today - self.due).days if self.overdue else 0
+
+    @property
+    def days_label(self) -> str:
+        """The "Försenad" (or "Kvar" until the 20th birthday) column's words."""
+        if self.reason == "turns_20":
+            days = max(0, (self.youth.turns_20_on - self.today).days)
+        elif self.overdue:
+            days = self.days_overdue
+        else:
+            return gettext("i dag")
+        return ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
 
 
 def _plus(expression, days: int):
@@ -246,8 +260,17 @@ def section_queryset(key: str, *, base, on: dt.date, rules: FollowUpRules):
     return base.filter(section_q(key, on=on, rules=rules)).annotate(**_due(key, on=on, rules=rules))
 
 
+def _detail_paths():
+    """The youth page's path for an id: reversed once per page, not once per row (the
+    rows of a landing page made reverse() a sixth of its rendering)."""
+    marker = str(2**31 - 1)
+    path = reverse("youths:detail", args=[marker])
+    return lambda pk: path.replace(marker, str(pk))
+
+
 def _items(key: str, youths, *, on: dt.date, rules: FollowUpRules) -> list[TodoItem]:
     items = []
+    detail_path = _detail_paths()
     for youth in youths:
         due = youth.due
         if key == "after_exit":
@@ -255,7 +278,16 @@ def _items(key: str, youths, *, on: dt.date, rules: FollowUpRules) -> list[TodoI
             due = max(youth.last_exit, min(add_days(due, rules.unreached_days), on))
         if isinstance(due, dt.datetime):
             due = due.date()
-        items.append(TodoItem(youth=youth, due=due, reason=key, shown=youth.shown, today=on))
+        items.append(
+            TodoItem(
+                youth=youth,
+                due=due,
+                reason=key,
+                shown=youth.shown,
+                today=on,
+                url=detail_path(youth.pk),
+            )
+        )
     return items
 
 
