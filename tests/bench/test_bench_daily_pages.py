@@ -104,7 +104,7 @@ def test_bench_daily_pages(client):
     print(f"  audit rows written by {REPEAT} views: {audit_rows}")
     measure(client, "Att göra, samordnare, utan samordnare", todo, {"vy": "none"})
     measure(client, "Att göra, samordnare, alla", todo, {"vy": "all"})
-    for key in ("follow_up", "unreached", "declined", "verify", "turns_20"):
+    for key in ("follow_up", "unreached", "declined", "verify", "absence", "turns_20"):
         measure(client, f"Att göra, alla, visa alla {key}", todo, {"vy": "all", "avsnitt": key})
     measure(
         client,
