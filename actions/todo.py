@@ -381,11 +381,13 @@ class Queue:
             # order is due day, then name). A coordinator's own caseload is small
             # enough to sort at once.
             rows = self._summaries(key)
-            days = rows.order_by("due").values_list("due", flat=True)
-            last = days[offset + limit - 1 : offset + limit].first()
-            if last is not None:
-                rows = rows.filter(due__lte=last)
+            days = rows.order_by("due").values("due")
+            # The page's last due day, in the same statement (a scalar subquery that
+            # PostgreSQL runs once); no such day means the section ends on this page.
+            last = Subquery(days[offset + limit - 1 : offset + limit], output_field=DateField())
+            rows = rows.filter(due__lte=Coalesce(last, Value(dt.date.max)))
             if offset:
+                days = days.values_list("due", flat=True)
                 first = days[offset : offset + 1].first()
                 if first is None:
                     return []
