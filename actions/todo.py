@@ -261,16 +261,18 @@ def section_queryset(key: str, *, base, on: dt.date, rules: FollowUpRules):
 
 
 def _detail_paths():
-    """The youth page's path for an id: reversed once per page, not once per row (the
-    rows of a landing page made reverse() a sixth of its rendering)."""
+    """The youth page's path for an id: reversed once per page (Queue), not once per
+    row (the rows of a landing page made reverse() a sixth of its rendering)."""
     marker = str(2**31 - 1)
     path = reverse("youths:detail", args=[marker])
     return lambda pk: path.replace(marker, str(pk))
 
 
-def _items(key: str, youths, *, on: dt.date, rules: FollowUpRules) -> list[TodoItem]:
+def _items(
+    key: str, youths, *, on: dt.date, rules: FollowUpRules, detail_path=None
+) -> list[TodoItem]:
     items = []
-    detail_path = _detail_paths()
+    detail_path = detail_path or _detail_paths()
     for youth in youths:
         due = youth.due
         if key == "after_exit":
@@ -323,6 +325,7 @@ class Queue:
         self.scope = scope
         self.municipality_id = municipality_id
         self.rules = FollowUpRules.for_municipality(municipality_id)
+        self._detail_path = None  # the youth page's path for an id, made once
         self.youths = _scoped(user=user, municipality_id=municipality_id, scope=scope)
         # The summary's own copy of the municipality lets a section be read from one of
         # its partial indexes, whatever the size of the municipality.
@@ -415,7 +418,10 @@ class Queue:
         queryset = queryset.select_related("assigned_to").order_by(*order)
         if limit is not None:
             queryset = queryset[offset : offset + limit]
-        return _with_notices(key, _items(key, queryset, on=self.on, rules=self.rules))
+        if self._detail_path is None:
+            self._detail_path = _detail_paths()
+        items = _items(key, queryset, on=self.on, rules=self.rules, detail_path=self._detail_path)
+        return _with_notices(key, items)
 
 
 def todo_for(
