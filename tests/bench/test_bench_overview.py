@@ -223,10 +223,13 @@ def measure(client, label: str, url: str, params=None, repeat: int = REPEAT) -> 
         assert response.status_code == 200, (label, response.status_code)
         queries = len(captured)
     timings.sort()
+    # A list's size, so that a fast page is never an empty one.
+    page = response.context.get("page") if response.context else None
+    size = f"   rows {page.paginator.count}" if page is not None else ""
     p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
     print(
         f"{label:44s} p50 {statistics.median(timings):7.1f} ms   p95 {p95:7.1f} ms   "
-        f"queries {queries}"
+        f"queries {queries}{size}"
     )
 
 
