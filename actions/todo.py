@@ -32,11 +32,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     Subquery,
@@ -120,6 +122,32 @@ def _plus(expression, days: int):
         Value(dt.date.max),
         output_field=DateField(),
     )
+
+
+class _PkAmong(Func):
+    """`pk = ANY(ARRAY(subquery))` on PostgreSQL: the subquery's ids found first, then
+    read one by one through the primary key.
+
+    As `pk IN (subquery)` PostgreSQL guessed a third of a section's due rows for a
+    page's ten ids and hash-joined them with every youth of the municipality (50 000
+    rows read for 10). Other databases (SQLite in development) get the plain IN."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__(F("pk"), ids)
+
+    def _parts(self, compiler):
+        pk, ids = (compiler.compile(e) for e in self.get_source_expressions())
+        return pk[0], ids[0], (*pk[1], *ids[1])
+
+    def as_sql(self, compiler, connection, **extra):
+        pk, ids, params = self._parts(compiler)
+        return f"{pk} IN {ids}", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        pk, ids, params = self._parts(compiler)
+        return f"{pk} = ANY(ARRAY{ids})", params
 
 
 def _scoped(*, user, municipality_id: int, scope: str):
@@ -401,7 +429,7 @@ class Queue:
                 # Through the scope's base, whose summary join carries the
                 # municipality: without it PostgreSQL sorted every due row of the
                 # installation (half a second at 500 000 youths).
-                base=self.base.filter(pk__in=rows.values("youth_id")),
+                base=self.base.filter(_PkAmong(rows.values("youth_id"))),
                 on=self.on,
                 rules=self.rules,
             )
