@@ -146,7 +146,7 @@ def build_register(home, coordinator, today: dt.date) -> dict:
             "channel": "(ARRAY['telefon','sms','brev','e-post'])[1 + n %% 4]",
             "reached": "(y.id + n) %% 3 = 0",
             "occupation_id": f"CASE WHEN (y.id + n) %% 3 = 0 THEN (ARRAY{occupations})"
-            f"[1 + (y.id + n) %% {len(occupations)}] END",
+            f"[1 + ((y.id + n) / 3) %% {len(occupations)}] END",
             "next_follow_up": (
                 "CASE WHEN n = 10 AND y.id %% 4 = 0 THEN date %s - (y.id %% 60)::int END",
                 [t],
@@ -154,35 +154,36 @@ def build_register(home, coordinator, today: dt.date) -> dict:
         },
         f"youths_youth y, generate_series(1, {CONTACTS_PER_YOUTH}) n",
     )
-    # One åtgärd per two youths: offered, declined, ongoing or ended.
+    # One åtgärd per two youths (the odd ids, whose enrolments stay open, so that the
+    # åtgärd figures count youths in the group): offered, declined, ongoing or ended by
+    # k.n = (id / 2) mod 8, so that every answer occurs among them.
     _insert_select(
         Action,
         {
             "youth_id": "y.id",
             "kind_id": f"(ARRAY{kinds})[1 + y.id %% {len(kinds)}]",
             "offered_on": ("date %s - (y.id %% 400)::int", [t]),
-            "response": "CASE WHEN y.id %% 8 = 1 THEN 'nej' WHEN y.id %% 8 IN (3, 5, 7) "
-            "THEN 'ja' ELSE '' END",
+            "response": "CASE WHEN k.n = 1 THEN 'nej' WHEN k.n IN (3, 5, 7) THEN 'ja' ELSE '' END",
             "responded_on": (
-                "CASE WHEN y.id %% 8 IN (1, 3, 5, 7) THEN date %s - (y.id %% 400)::int END",
+                "CASE WHEN k.n IN (1, 3, 5, 7) THEN date %s - (y.id %% 400)::int END",
                 [t],
             ),
             "start_date": (
-                "CASE WHEN y.id %% 8 IN (3, 5, 7) THEN date %s - (y.id %% 400)::int END",
+                "CASE WHEN k.n IN (3, 5, 7) THEN date %s - (y.id %% 400)::int END",
                 [t],
             ),
             "end_date": (
-                "CASE WHEN y.id %% 8 IN (5, 7) THEN date %s - (y.id %% 400)::int + 30 END",
+                "CASE WHEN k.n IN (5, 7) THEN date %s - (y.id %% 400)::int + 30 END",
                 [t],
             ),
-            "occupation_after_id": f"CASE WHEN y.id %% 8 IN (5, 7) THEN (ARRAY{occupations})"
+            "occupation_after_id": f"CASE WHEN k.n IN (5, 7) THEN (ARRAY{occupations})"
             f"[1 + y.id %% {len(occupations)}] END",
             "follow_up_on": (
-                "CASE WHEN y.id %% 8 = 0 THEN date %s - (y.id %% 90)::int END",
+                "CASE WHEN k.n = 0 THEN date %s - (y.id %% 90)::int END",
                 [t],
             ),
         },
-        "youths_youth y WHERE y.id %% 2 = 0",
+        "youths_youth y, LATERAL (SELECT (y.id / 2) %% 8 AS n) k WHERE y.id %% 2 = 1",
     )
     _insert_select(
         Verification,
