@@ -306,9 +306,17 @@ def quality_conditions(period: Period) -> dict[str, Q]:
                 )
             )
         )
-    return {
-        "att_utreda_lange": long_to_verify,
-        "avslutad_okand": Q(
+    if _is_current(period):
+        # The latest end of an åtgärd that ended with sysselsättning okänd, from the
+        # summary: ends are never dated in the future, so "one ended in the half-year
+        # up to today" is "the latest one ended on or after its first day". Read
+        # through the summary's index instead of every municipality's ended åtgärder.
+        ended_unknown = same_municipality_q() & Q(
+            case_summary__occupation_unknown_last_on__gte=period.start,
+            case_summary__occupation_unknown_last_on__lte=period.on,
+        )
+    else:
+        ended_unknown = Q(
             Exists(
                 Action.objects.filter(
                     youth=OuterRef("pk"),
@@ -317,7 +325,10 @@ def quality_conditions(period: Period) -> dict[str, Q]:
                     occupation_after__key=UNKNOWN_KEY,
                 )
             )
-        ),
+        )
+    return {
+        "att_utreda_lange": long_to_verify,
+        "avslutad_okand": ended_unknown,
         "anmalan_ej_hanterad": Q(Exists(_notices_not_acted_on(period.on))),
     }
 

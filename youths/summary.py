@@ -81,6 +81,10 @@ class CaseSummary(models.Model):
     verification_opened_on = models.DateField(null=True)  # the open "att utreda"
     # The earliest ended åtgärd with sysselsättning "Okänd" after it.
     occupation_unknown_on = models.DateField(null=True)
+    # The latest such end: the data-quality figure "avslutad åtgärd med okänd
+    # sysselsättning efter" of a half-year, read on today, asks whether it lies in the
+    # half-year (ends are never dated in the future).
+    occupation_unknown_last_on = models.DateField(null=True)
     # "In an åtgärd on D" for D today or later (starts, ends and answers are never
     # dated in the future): the earliest start of a started åtgärd not yet ended, and
     # the latest end of an ended one (an end after D means it still ran on D).
@@ -210,6 +214,12 @@ class CaseSummary(models.Model):
                 name="case_summary_unknown_job",
             ),
             models.Index(
+                fields=["municipality", "occupation_unknown_last_on"],
+                include=["youth"],
+                condition=Q(occupation_unknown_last_on__isnull=False),
+                name="case_summary_unknown_after",
+            ),
+            models.Index(
                 fields=["municipality", "absence_noticed_on"],
                 include=["youth"],
                 condition=Q(absence_noticed_on__isnull=False),
@@ -284,6 +294,15 @@ def _source(registry, youth_ids):
             .order_by("end_date")
             .values("end_date")[:1]
         ),
+        s_occupation_unknown_last_on=Subquery(
+            Action.objects.filter(
+                end_date__isnull=False,
+                occupation_after__key=UNKNOWN_OCCUPATION_KEY,
+                **mine,
+            )
+            .order_by("-end_date")
+            .values("end_date")[:1]
+        ),
         s_action_open_since=Subquery(
             started.filter(end_date__isnull=True).order_by("start_date").values("start_date")[:1]
         ),
@@ -317,6 +336,7 @@ def _source(registry, youth_ids):
         "s_accepted_on",
         "s_verification_opened_on",
         "s_occupation_unknown_on",
+        "s_occupation_unknown_last_on",
         "s_action_open_since",
         "s_action_last_end",
         "s_last_answer",
