@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+
+from django.db import connection
+from django.utils import timezone
 
 from kaa.models import AuditAction, AuditEvent
 
@@ -49,6 +53,29 @@ def audit_record(
 
 def audit_record_list(*, user, municipality_id: int, youth_ids: Iterable[int], context: str) -> int:
     """Record that a list showed these youths (one row per youth, one query)."""
+    youth_ids = list(youth_ids)
+    if not youth_ids:
+        return 0
+    if connection.vendor == "postgresql":
+        # One row per id from the array, without a model instance per row: every list
+        # page writes these, and building them cost more than the statement.
+        table = connection.ops.quote_name(AuditEvent._meta.db_table)  # values: parameters
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (at, user_id, username, municipality_id, youth_id, "  # noqa: S608
+                f"action, object_type, object_id, detail) SELECT %s, %s, %s, %s, youth_id, %s, "
+                f"'', NULL, CAST(%s AS jsonb) FROM UNNEST(CAST(%s AS bigint[])) AS youth_id",
+                [
+                    timezone.now(),
+                    getattr(user, "pk", None),
+                    _username(user),
+                    municipality_id,
+                    AuditAction.YOUTH_LIST,
+                    json.dumps({"list": context}),
+                    youth_ids,
+                ],
+            )
+        return len(youth_ids)
     rows = [
         AuditEvent(
             user=user,
