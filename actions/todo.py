@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -39,13 +40,15 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, Rank
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -296,29 +299,34 @@ def _detail_paths():
     return lambda pk: path.replace(marker, str(pk))
 
 
+def _item(key, youth, due, shown, last_exit, *, on, rules, detail_path) -> TodoItem:
+    if key == "after_exit":
+        # Shown due: the exit day, or N days after the latest contact, at most today.
+        due = max(last_exit, min(add_days(due, rules.unreached_days), on))
+    if isinstance(due, dt.datetime):
+        due = due.date()
+    return TodoItem(
+        youth=youth, due=due, reason=key, shown=shown, today=on, url=detail_path(youth.pk)
+    )
+
+
 def _items(
     key: str, youths, *, on: dt.date, rules: FollowUpRules, detail_path=None
 ) -> list[TodoItem]:
-    items = []
     detail_path = detail_path or _detail_paths()
-    for youth in youths:
-        due = youth.due
-        if key == "after_exit":
-            # Shown due: the exit day, or N days after the latest contact, at most today.
-            due = max(youth.last_exit, min(add_days(due, rules.unreached_days), on))
-        if isinstance(due, dt.datetime):
-            due = due.date()
-        items.append(
-            TodoItem(
-                youth=youth,
-                due=due,
-                reason=key,
-                shown=youth.shown,
-                today=on,
-                url=detail_path(youth.pk),
-            )
+    return [
+        _item(
+            key,
+            youth,
+            youth.due,
+            youth.shown,
+            getattr(youth, "last_exit", None),
+            on=on,
+            rules=rules,
+            detail_path=detail_path,
         )
-    return items
+        for youth in youths
+    ]
 
 
 def _with_notices(key: str, items: list[TodoItem]) -> list[TodoItem]:
@@ -358,6 +366,7 @@ class Queue:
         # The summary's own copy of the municipality lets a section be read from one of
         # its partial indexes, whatever the size of the municipality.
         self.base = self.youths.filter(case_summary__municipality_id=municipality_id)
+        self._sections: dict = {}  # each section's summary rows, built once per page
 
     def queryset(self, key: str):
         return section_queryset(key, base=self.base, on=self.on, rules=self.rules)
@@ -377,12 +386,15 @@ class Queue:
         return rows
 
     def _summaries(self, key: str):
-        """The section's summary rows, annotated with `due`."""
-        return (
-            self._rows()
-            .filter(section_q(key, on=self.on, rules=self.rules, prefix=""))
-            .annotate(**_due(key, on=self.on, rules=self.rules, prefix=""))
-        )
+        """The section's summary rows, annotated with `due` (built once: a page uses them
+        for its count and its rows)."""
+        if key not in self._sections:
+            self._sections[key] = (
+                self._rows()
+                .filter(section_q(key, on=self.on, rules=self.rules, prefix=""))
+                .annotate(**_due(key, on=self.on, rules=self.rules, prefix=""))
+            )
+        return self._sections[key]
 
     def counts(self) -> dict[str, int]:
         """Every section's count. A coordinator's own caseload (a few hundred youths)
@@ -398,7 +410,20 @@ class Queue:
                     for key in keys
                 }
             )
-        return {key: self.count(key) for key in keys}
+        if self.youths.query.is_empty():
+            return dict.fromkeys(keys, 0)
+        # One statement of one count per section, each on its own partial index.
+        parts, params = [], []
+        for key in keys:
+            sql, section_params = (
+                self._summaries(key).order_by().values("pk").query.sql_with_params()
+            )
+            # The ORM's own SQL of the section, with its parameters kept apart.
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section_rows)")  # noqa: S608
+            params.extend(section_params)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            return dict(zip(keys, cursor.fetchone(), strict=True))
 
     def count(self, key: str) -> int:
         return self._summaries(key).count()
@@ -450,6 +475,116 @@ class Queue:
             self._detail_path = _detail_paths()
         items = _items(key, queryset, on=self.on, rules=self.rules, detail_path=self._detail_path)
         return _with_notices(key, items)
+
+    def overview(self, keys, *, limit: int) -> dict[str, list[TodoItem]]:
+        """The first `limit` rows of each section in `keys`, as `page(key, limit=limit)`
+        gives them, in two statements for all sections: their ids, due and shown days in
+        one, their youths in the other.
+
+        Each section's rows are read from its partial index up to the page's last due
+        day (as in `page`), the sections are put together with UNION ALL and each is
+        ranked by due day and name. One statement instead of one per section: building
+        and compiling the section querysets twice (for the youths, with the summary
+        joined again) cost more than running them."""
+        keys = list(keys)
+        if not keys or self.youths.query.is_empty():
+            return {key: [] for key in keys}
+        # A municipality's sections are read from their partial indexes up to the
+        # page's last due day, found first (as in `page`). In a scope of part of the
+        # municipality (a caseload, the youths without a coordinator) each such read
+        # joins the scope's youths again, and ranking the section's rows by due day in
+        # one pass costs less: a row ranks within `limit` exactly when it is due on or
+        # before the page's last due day (ties share a rank).
+        by_rank = self.scope != "all"
+        members = []
+        for number, key in enumerate(keys):
+            rows = self._summaries(key)
+            if by_rank:
+                rank = Window(Rank(), order_by=F("due").asc())
+            else:
+                days = rows.order_by("due").values("due")
+                last = Subquery(days[limit - 1 : limit], output_field=DateField())
+                rows = rows.filter(due__lte=Coalesce(last, Value(dt.date.max)))
+                rank = Value(1, output_field=IntegerField())
+            members.append(
+                rows.annotate(
+                    t_youth=F("youth_id"),
+                    t_section=Value(number, output_field=IntegerField()),
+                    t_due=F("due"),
+                    t_shown=F("shown"),
+                    t_last_exit=F("last_exit") if key == "after_exit" else Value(None, DateField()),
+                    t_due_rank=rank,
+                )
+                .order_by()
+                .values_list(
+                    "t_youth", "t_section", "t_due", "t_shown", "t_last_exit", "t_due_rank"
+                )
+            )
+        union = members[0].union(*members[1:], all=True) if len(members) > 1 else members[0]
+        union_sql, union_params = union.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t_youth, t_section, t_due, t_shown, t_last_exit FROM ({union_sql}) "  # noqa: S608
+                f"AS due_rows WHERE t_due_rank <= %s",
+                [*union_params, limit],
+            )
+            candidates = cursor.fetchall()
+        # The candidates' youths, through the access helper's QuerySet, in the order of
+        # their names as the database sorts them (its collation, as `page` sorts): each
+        # section is then sorted by due day and that order, and cut at `limit` (ties on
+        # the last due day brought more). Sorting here rather than in SQL lets the
+        # youths be read by primary key: joined in SQL to the scope's youths PostgreSQL
+        # hashed every youth of the municipality, or walked a caseload's index per row.
+        youths = (
+            self.youths.filter(pk__in={row[0] for row in candidates})
+            .select_related("assigned_to")
+            .order_by("last_name", "first_name", "pk")
+        )
+        if "verify" in keys:
+            # The notice or list behind "att utreda", shown with it.
+            youths = youths.annotate(
+                verification_note=Subquery(
+                    Verification.objects.filter(
+                        youth=OuterRef("pk"), resolved_on__isnull=True
+                    ).values("note")[:1]
+                )
+            )
+        by_pk = {youth.pk: (position, youth) for position, youth in enumerate(youths)}
+        found: dict[int, list] = {number: [] for number in range(len(keys))}
+        for youth_id, number, due, shown, last_exit in candidates:
+            if youth_id in by_pk:
+                position, youth = by_pk[youth_id]
+                found[number].append((_day(due), position, youth, _day(shown), _day(last_exit)))
+        if self._detail_path is None:
+            self._detail_path = _detail_paths()
+        sections = {}
+        for number, rows in found.items():
+            key = keys[number]
+            items = [
+                # A youth in several sections is one object with an item in each.
+                _item(
+                    key,
+                    youth,
+                    due,
+                    shown,
+                    last_exit,
+                    on=self.on,
+                    rules=self.rules,
+                    detail_path=self._detail_path,
+                )
+                for due, _position, youth, shown, last_exit in sorted(rows)[:limit]
+            ]
+            sections[key] = _with_notices(key, items)
+        return sections
+
+
+def _day(value):
+    """A date read by a plain cursor: SQLite (the development database) gives text."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
 
 
 def todo_for(

@@ -68,7 +68,7 @@ def todo(request):
         shown = (
             []
             if counts_only
-            else [(key, queue.page(key, limit=TODO_CAP)) for key in keys if counts[key]]
+            else list(queue.overview([k for k in keys if counts[k]], limit=TODO_CAP).items())
         )
     youth_ids = sorted({item.youth.pk for _key, items in shown for item in items})
     audit_record_list(

@@ -76,3 +76,63 @@ def test_a_municipality_page_reads_its_youths_by_primary_key(
     page = [q["sql"] for q in queries.captured_queries if '"youths_youth"."last_name"' in q["sql"]]
     assert len(page) == 1
     assert '"youths_youth"."id" = ANY(ARRAY(' in page[0]
+
+
+@pytest.mark.parametrize("scope", ["all", "none", "mine"])
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_the_overview_equals_each_sections_first_page(
+    scope, limit, make_youth, coordinator, administrator, home, entry_reason
+):
+    """The landing page reads every section's first rows in one statement; each must be
+    the section's own first page: same youths, same order, same days, ties on the last
+    due day cut by name."""
+    reached = code(Code.ListName.OCCUPATION, "ingen")
+    for index in range(30):
+        youth = make_youth(
+            # Names out of the order of creation, and some alike.
+            first_name=f"Ö{(index * 7) % 11}",
+            last_name="Åberg" if index % 2 else "Aberg",
+            assigned_to=coordinator if scope == "mine" or index % 3 == 1 else None,
+        )
+        Enrolment.objects.create(
+            youth=youth, start_date=dt.date(2026, 9, 1), entry_reason=entry_reason
+        )
+        if index % 5:
+            day = dt.date(2026, 9, 2 + index % 3)
+            Contact.objects.create(
+                youth=youth,
+                at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+                channel="sms",
+                next_follow_up=None if index % 4 else dt.date(2026, 11, 1 + index % 2),
+                reached=index % 7 == 0,
+                occupation=reached if index % 7 == 0 else None,
+            )
+        if index % 3 == 0:
+            Verification.objects.create(
+                youth=youth, opened_on=dt.date(2026, 10, index % 2 + 1), note=f"Lista {index}"
+            )
+    user = coordinator if scope == "mine" else administrator
+    on = dt.date(2026, 11, 22)
+    queue = Queue(user=user, municipality_id=home.pk, on=on, scope=scope)
+    counts = queue.counts()
+    keys = [key for key, count in counts.items() if count]
+    assert {"unreached", "verify", "follow_up"} <= set(keys)
+    overview = Queue(user=user, municipality_id=home.pk, on=on, scope=scope).overview(
+        keys, limit=limit
+    )
+
+    def rows(items):
+        return [
+            (
+                item.youth.pk,
+                item.due,
+                item.shown,
+                # Shown in "att utreda" only.
+                getattr(item.youth, "verification_note", None) if key == "verify" else None,
+            )
+            for item in items
+        ]
+
+    for key in keys:
+        assert rows(overview[key]) == rows(queue.page(key, limit=limit)), key
+        assert len(overview[key]) == min(limit, counts[key])
