@@ -199,6 +199,7 @@ class FollowUpRulesForm(VersionedFormMixin, forms.ModelForm):
             "before_20_days",
             "follow_up_after_exit",
             "after_exit_days",
+            "absence_days",
         ]
         # The product's word for the answer is "Tackade nej" (as on Att göra).
         labels = {"declined_interval_days": _("Uppföljning av ungdom som tackade nej, var (dagar)")}

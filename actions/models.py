@@ -6,6 +6,7 @@ another actor (Action.responsible), start and end dates, why it ended, and follo
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,14 @@ class FollowUpRules(models.Model):
     )
     after_exit_days = models.PositiveSmallIntegerField(
         _("Uppföljning efter att ungdomen lämnat målgruppen (dagar)"), default=183
+    )
+    # A school's frånvaro notice asks for a preventive follow-up while it is fresh; how
+    # long it stays in Att göra is the municipality's choice (skollagen 29 kap. 9 § says
+    # nothing of it). A contact logged since it was received takes it off at once.
+    absence_days = models.PositiveSmallIntegerField(
+        _("Frånvaroanmälan visas i Att göra i (dagar)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every save (kaa/versioning.py); 0 until the municipality's first save.

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import Action, Consent, FollowUpRules, PlanRevision
-from actions.todo import ABSENCE_DAYS
 from kaa.access import Perm, has_perm, membership_in
 from kaa.audit import audit_record
 from kaa.models import AuditAction, Code, Municipality
@@ -91,13 +90,13 @@ def within_casework(youth: Youth, day: dt.date, *, enrolments=None) -> bool:
     # A school's frånvaro notice asks for a preventive follow-up of a youth who may still
     # be in school (Att göra lists it): contacts about it are casework for as long as the
     # notice is listed.
+    follow_up = FollowUpRules.for_municipality(youth.municipality_id)
     if youth.school_notices.filter(
         event=SchoolEvent.ABSENCE,
         event_date__lte=day,
-        received_on__gte=day - dt.timedelta(days=ABSENCE_DAYS - 1),
+        received_on__gte=day - dt.timedelta(days=follow_up.absence_days - 1),
     ).exists():
         return True
-    follow_up = FollowUpRules.for_municipality(youth.municipality_id)
     if follow_up.follow_up_after_exit:
         for enrolment in enrolments:
             if (

@@ -17,8 +17,8 @@ The rules (per municipality numbers in FollowUpRules):
 - declined: in the group, latest answer to an offer was "Tackade nej" (nothing accepted
   since); due every M days after the answer or the latest contact.
 - verify: an open "att utreda", with the notices behind it.
-- absence: a frånvaro notice from a school received in the last ABSENCE_DAYS days and no
-  contact logged since it was received (preventive follow-up; no enrolment changes).
+- absence: a frånvaro notice from a school received in the last N days (absence_days) and
+  no contact logged since it was received (preventive follow-up; no enrolment changes).
 - turns_20: in the group and the 20th birthday within the reminder window.
 - after_exit: when the municipality follows up after exit, youths who left for one of the
   followed-up reasons within the window and were not contacted since, or are due again.
@@ -81,9 +81,6 @@ DATE_MEANING = {
     "occupation_unknown": _("Åtgärden avslutades"),
 }
 SCOPES = ("mine", "all", "none")
-# A frånvaro notice asks for a follow-up while it is fresh: one received longer ago than
-# this is history on the youth page, not work.
-ABSENCE_DAYS = 30
 
 
 @dataclass
@@ -210,9 +207,10 @@ def section_q(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "cas
     if key == "verify":
         return c.q(verification_opened_on__isnull=False)
     if key == "absence":
-        # Received within the last ABSENCE_DAYS days (today included); a contact logged
-        # on or after that day clears the date (youths/summary.py).
-        return c.q(absence_noticed_on__gt=on - dt.timedelta(days=ABSENCE_DAYS))
+        # Received within the last N days (today included): one received longer ago is
+        # history on the youth page, not work. A contact logged on or after that day
+        # clears the date (youths/summary.py).
+        return c.q(absence_noticed_on__gt=on - dt.timedelta(days=rules.absence_days))
     if key == "turns_20":
         window = on + dt.timedelta(days=rules.before_20_days)
         return c.q(turns_20_on__lte=window) & _in_group(c, on)

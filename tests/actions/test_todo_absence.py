@@ -7,7 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.services import contact_log
+from actions.models import FollowUpRules
+from actions.services import contact_log, within_casework
 from actions.todo import Queue
 from kaa.models import Municipality, Role
 from tests.conftest import make_user, valid_personnummer
@@ -143,3 +144,17 @@ def test_page_shows_the_section_and_the_notices_behind_att_utreda(
     section = client_for(coordinator).get(reverse("actions:todo"), {"avsnitt": "absence"})
     assert "Frånvarande, Frida" in section.content.decode()
     assert "Utredd, Vera" not in section.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_window_is_the_municipalitys_choice(administrator, home, make_youth):
+    recent = make_youth(first_name="Recent")
+    older = make_youth(first_name="Older")
+    absent(recent, received=TODAY - dt.timedelta(days=9))
+    absent(older, received=TODAY - dt.timedelta(days=10))
+    assert listed(administrator, home) == ([older.pk, recent.pk], 2)
+    assert within_casework(older, TODAY)
+    FollowUpRules.objects.create(municipality=home, absence_days=10)
+    assert listed(administrator, home) == ([recent.pk], 1)
+    # Contacts about a notice are casework for as long as it is listed.
+    assert within_casework(recent, TODAY) and not within_casework(older, TODAY)

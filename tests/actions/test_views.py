@@ -318,9 +318,27 @@ class TestPlanConsentRulesPages:
                 "declined_interval_days": 30,
                 "before_20_days": 60,
                 "after_exit_days": 183,
+                "absence_days": 14,
             },
         )
         assert response.status_code == 302
+        assert home.follow_up_rules.unreached_days == 21
+        assert home.follow_up_rules.absence_days == 14
+        # A window of no days or over a year is refused with the form filled again.
+        response = client.post(
+            reverse("actions:rules"),
+            {
+                "unreached_days": 22,
+                "declined_interval_days": 30,
+                "before_20_days": 60,
+                "after_exit_days": 183,
+                "absence_days": 0,
+            },
+        )
+        html = response.content.decode()
+        assert response.status_code == 200 and 'value="22"' in html
+        assert "större än eller lika med 1" in html
+        home.follow_up_rules.refresh_from_db()
         assert home.follow_up_rules.unreached_days == 21
 
 

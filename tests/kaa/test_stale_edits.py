@@ -155,7 +155,7 @@ def test_follow_up_rules_from_a_stale_form_are_refused(client, administrator, ho
     other_admin = make_user("admin2", home, Role.ADMINISTRATOR)
     url = reverse("actions:rules")
     names = ["unreached_days", "declined_interval_days", "before_20_days", "after_exit_days",
-             "edit_base"]  # fmt: skip
+             "absence_days", "edit_base"]  # fmt: skip
     client.force_login(administrator)
     mine = form_data(client.get(url), names)
     client.force_login(other_admin)
