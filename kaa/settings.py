@@ -208,6 +208,8 @@ IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
 IMPORT_STUCK_MINUTES = env_int("IMPORT_STUCK_MINUTES", 10)
 # Rows applied per transaction: a worker that dies loses at most one chunk's work.
 IMPORT_APPLY_CHUNK = env_int("IMPORT_APPLY_CHUNK", 5000)
+# Database connections that apply a batch's chunks at once (PostgreSQL; SQLite uses one).
+IMPORT_APPLY_WORKERS = env_int("IMPORT_APPLY_WORKERS", 2)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -2,18 +2,22 @@
 
 Every statement reads the stored rows of one chunk (`batch`, row numbers lo..hi) that
 are not applied yet, and the chunk ends by marking its rows applied, all in one
-transaction with the batch row locked. A worker killed in the middle rolls its chunk
-back; the next run applies exactly the chunks that are left, so every row is applied
-once. The same SQL runs on PostgreSQL and SQLite (`ON CONFLICT`, `UPDATE ... FROM`).
+transaction. One applier at a time holds the batch (`exclusive`) and hands each chunk to
+one of its connections. A worker killed in the middle rolls its chunks back; the next
+run applies exactly the chunks that are left, so every row is applied once. The same
+SQL runs on PostgreSQL and SQLite (`ON CONFLICT`, `UPDATE ... FROM`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import NOT_PROVIDED, Max, Min
 from django.utils import timezone
 
@@ -86,28 +90,129 @@ def _json(value: dict) -> tuple[str, str]:
     return placeholder, json.dumps(value)
 
 
+# The first key of the advisory lock that `exclusive` takes, the batch's id the second.
+_LOCK_SPACE = 8
+
+
+@contextmanager
+def exclusive(batch: ImportBatch) -> Iterator[None]:
+    """Hold the batch for one applier at a time, across the transactions of its chunks.
+
+    A second delivery of the task (redelivered while the first still runs, or the
+    sweeper's) waits here until the first applier has ended, and then finds nothing left
+    to do, or the rows a dead one left behind. A session lock rather than a transaction's:
+    the chunks commit one by one, on more than one connection. PostgreSQL releases it
+    when the holder's connection ends, also when its worker was killed."""
+    if connection.vendor != "postgresql":  # SQLite writes one transaction at a time
+        yield
+        return
+    with connection.cursor() as c:
+        c.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_SPACE, batch.pk])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as c:
+                c.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_SPACE, batch.pk])
+        except DatabaseError:
+            if connection.is_usable():
+                raise
+            # The connection is gone, and the lock with it.
+
+
 def apply_rows(batch: ImportBatch, *, user, today: dt.date) -> None:
+    """Apply the rows not applied yet, chunk by chunk, each chunk in its own transaction.
+    Call it inside `exclusive(batch)`."""
     bounds = ImportRow.objects.filter(batch_id=batch.pk, applied_at__isnull=True).aggregate(
         first=Min("number"), last=Max("number")
     )
     first, last = bounds["first"], bounds["last"]
     if first is None:
         return
-    chunk = settings.IMPORT_APPLY_CHUNK
-    figures = _Figures()
-    lo = first
-    while lo <= last:
-        hi = lo + chunk
+    size = settings.IMPORT_APPLY_CHUNK
+    chunks = [(lo, lo + size) for lo in range(first, last + 1, size)]
+    figures = _Figures(batch.municipality_id)
+
+    def apply_one(lo: int, hi: int) -> None:
+        figures.refresh()
         with transaction.atomic():
-            # One chunk at a time per batch, whatever number of workers got the task.
-            ImportBatch.objects.select_for_update().filter(pk=batch.pk).values_list(
-                "pk", flat=True
-            ).get()
-            if ImportRow.objects.filter(
-                batch_id=batch.pk, number__gte=lo, number__lt=hi, applied_at__isnull=True
-            ).exists():
-                _apply_chunk(batch, lo, hi, user=user, today=today, figures=figures)
-        lo = hi
+            apply_chunk(batch, lo, hi, user=user, today=today, figures=figures)
+
+    _run(chunks, apply_one, workers=_workers(len(chunks)))
+
+
+def apply_chunk(
+    batch: ImportBatch, lo: int, hi: int, *, user, today: dt.date, figures: _Figures
+) -> bool:
+    """Apply the rows lo..hi-1 not applied yet, inside the caller's transaction. Returns
+    whether there were any.
+
+    Their stored rows are locked first, so a chunk is applied once even by two
+    transactions at once: the second waits for the first and then finds the rows
+    applied, or, if the first rolled back, applies them itself. That happens when a
+    worker is killed: its connection that held `exclusive` may end before the one still
+    running a chunk's statement, and the next applier then reaches the same rows."""
+    lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {_t(ImportRow)} WHERE batch_id = %s "
+            f"AND number >= %s AND number < %s AND applied_at IS NULL{lock}) AS r",
+            [batch.pk, lo, hi],
+        )
+        if not c.fetchone()[0]:
+            return False
+    _apply_chunk(batch, lo, hi, user=user, today=today, figures=figures)
+    return True
+
+
+def _workers(chunks: int) -> int:
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # SQLite writes one transaction at a time. Inside the caller's transaction the
+        # chunks commit with it, and other connections would not see its rows.
+        return 1
+    return max(1, min(settings.IMPORT_APPLY_WORKERS, chunks))
+
+
+def _run(chunks: list[tuple[int, int]], apply_chunk, *, workers: int) -> None:
+    """Apply `chunks` on `workers` connections: this thread's, and each further
+    thread's own (closed when it ends).
+
+    PostgreSQL runs each connection's statements on one core, and the statements of a
+    chunk (with the foreign-key checks at its commit) are nearly all of the work: two
+    connections use both cores of a small server. The chunks of a batch touch distinct
+    youths (a personnummer is in a list once), so they do not wait for each other."""
+    pending = iter(chunks)
+    lock = threading.Lock()
+    failed = threading.Event()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        while not failed.is_set():
+            with lock:
+                bounds = next(pending, None)
+            if bounds is None:
+                return
+            try:
+                apply_chunk(*bounds)
+            except BaseException as error:
+                failed.set()
+                errors.append(error)
+                return
+
+    def in_thread() -> None:
+        try:
+            work()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=in_thread) for _ in range(workers - 1)]
+    for thread in threads:
+        thread.start()
+    work()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 class _Figures:
@@ -119,14 +224,34 @@ class _Figures:
     the figures are made fresh whenever the youths created since the last ANALYZE are
     as many as the municipality had then, so they never show fewer than half of its
     youths. That is a handful of ANALYZEs per list, not one per chunk: each samples
-    the whole register (about 0.1 s at 100 000 youths, more in a large register)."""
+    the whole register (about 0.1 s at 100 000 youths, more in a large register).
+    Outside the chunks' transactions and one connection at a time: two ANALYZEs of a
+    table wait for each other until the end of the transaction that ran the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, municipality_id: int) -> None:
+        self.municipality_id = municipality_id
         self.analyzed: int | None = None
         self.created = 0
+        self._lock = threading.Lock()
 
-    def stale(self) -> bool:
-        return self.analyzed is None or self.created >= max(self.analyzed, 1)
+    def refresh(self) -> None:
+        if connection.vendor != "postgresql":
+            return
+        with self._lock:
+            if self.analyzed is not None and self.created < max(self.analyzed, 1):
+                return
+            youth_t = _t(Youth)
+            with connection.cursor() as c:
+                c.execute(f"ANALYZE {youth_t} (municipality_id)")
+                c.execute(
+                    f"SELECT COUNT(*) FROM {youth_t} WHERE municipality_id = %s",
+                    [self.municipality_id],
+                )
+                self.analyzed, self.created = c.fetchone()[0], 0
+
+    def add(self, created: int) -> None:
+        with self._lock:
+            self.created += created
 
 
 _CHUNK_COLUMNS = (
@@ -245,10 +370,6 @@ def _apply_chunk(
             # chunk), and a hash join planned on them reads a whole table per statement.
             c.execute("SET LOCAL enable_hashjoin = off")
             c.execute("SET LOCAL enable_mergejoin = off")
-            if figures.stale():
-                c.execute(f"ANALYZE {youth_t} (municipality_id)")
-                c.execute(f"SELECT COUNT(*) FROM {youth_t} WHERE municipality_id = %s", [m])
-                figures.analyzed, figures.created = c.fetchone()[0], 0
         c.execute(f"DROP TABLE IF EXISTS {CHUNK}")
         decisions, verify_params = _decisions(batch, today=today)
         # The verification's parameters come first in the text, the rows' after.
@@ -279,7 +400,7 @@ def _apply_chunk(
                 f"WHERE {CHUNK}.personnummer = inserted.personnummer",
                 insert_params,
             )
-            figures.created += c.rowcount
+            figures.add(c.rowcount)
         else:
             c.execute(insert, insert_params)
         c.execute(
@@ -333,13 +454,13 @@ def _apply_chunk(
             [SchoolEvent.ABSENCE, SchoolEvent.ABSENCE],
         )
         case_summary_refresh([row[0] for row in c.fetchall()])
+        c.execute(f"DROP TABLE {CHUNK}")
         # Progress and a heartbeat for the sweeper, rolled back with the chunk if it fails.
         c.execute(
             f"UPDATE {_t(ImportBatch)} SET status_changed_at = %s, rows_done = rows_done + %s "
             f"WHERE id = %s",
             [now, done, batch.pk],
         )
-        c.execute(f"DROP TABLE {CHUNK}")
 
 
 def _youths_update(c, now) -> None:

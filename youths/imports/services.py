@@ -289,19 +289,24 @@ def import_batch_apply(
         return batch
     user = acting_user if acting_user is not None else batch.applied_by
     require_import(user, batch.municipality_id)
-    applying.apply_rows(batch, user=user, today=today)
-    counts = applied_counts(batch)
-    with transaction.atomic():
-        _set_status(
-            batch, Status.APPLIED, applied_at=timezone.now(), applied_counts=counts, failure=""
-        )
-        audit_record(
-            user=user,
-            municipality_id=batch.municipality_id,
-            action=AuditAction.CASEWORK,
-            obj=batch,
-            detail={"import": "applied", "kind": batch.kind, "batch": batch.pk},
-        )
+    with applying.exclusive(batch):
+        # Another delivery of the task may have applied the batch while this one waited.
+        if not ImportBatch.objects.filter(pk=batch.pk, status=Status.APPLYING).exists():
+            batch.refresh_from_db()
+            return batch
+        applying.apply_rows(batch, user=user, today=today)
+        counts = applied_counts(batch)
+        with transaction.atomic():
+            _set_status(
+                batch, Status.APPLIED, applied_at=timezone.now(), applied_counts=counts, failure=""
+            )
+            audit_record(
+                user=user,
+                municipality_id=batch.municipality_id,
+                action=AuditAction.CASEWORK,
+                obj=batch,
+                detail={"import": "applied", "kind": batch.kind, "batch": batch.pk},
+            )
     logger.info("import batch %s applied", batch.pk)
     return batch
 
