@@ -191,3 +191,16 @@ def test_a_failed_chunk_stops_the_run_and_the_next_run_applies_the_rest(
     monkeypatch.setattr(applying, "apply_chunk", logged)
     services.import_batch_apply(batch_id=batch.pk, today=TODAY)
     _assert_applied_once(batch)
+
+
+def test_deleting_a_youth_clears_the_import_rows_that_name_it(db, other_municipality, settings):
+    # The rows' links to the youth and verification have no constraint in the database
+    # (they record what applying did); the ORM clears them when those are deleted.
+    settings.IMPORT_APPLY_CHUNK = CHUNK
+    batch = _previewed(other_municipality)
+    services.import_batch_apply(batch_id=batch.pk, today=TODAY)
+    row = ImportRow.objects.filter(batch=batch, youth__isnull=False).first()
+    assert row.verification_id is not None
+    row.youth.delete()
+    row.refresh_from_db()
+    assert (row.youth_id, row.verification_id) == (None, None)
