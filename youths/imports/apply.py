@@ -344,13 +344,36 @@ def _decisions(batch: ImportBatch, *, today: dt.date) -> tuple[str, list]:
         f"AND r.applied_at IS NULL AND r.action IN ('create', 'update', 'unchanged')"
     )
     verified = f"SELECT d.*, (d.new_event AND {verifies}) AS to_verify FROM ({decided}) AS d"
-    sql = (
+    opened = (
         f"SELECT v.*, (v.to_verify AND NOT EXISTS (SELECT 1 FROM {ver_t} ov "
         f"WHERE ov.youth_id = v.youth_id AND ov.resolved_on IS NULL {_PROBE})) "
-        f"AS opened_verification, "
-        f"CAST(NULL AS bigint) AS verification_id, FALSE AS inserted FROM ({verified}) AS v"
+        f"AS opened_verification FROM ({verified}) AS v"
     )
-    return sql, verify_params
+    if connection.vendor != "postgresql":
+        sql = (
+            f"SELECT o.*, CAST(NULL AS bigint) AS verification_id, FALSE AS inserted "
+            f"FROM ({opened}) AS o"
+        )
+        return sql, verify_params
+    # The youths and verifications to be created get their ids here, from their tables'
+    # sequences, so that the inserts below write them and nothing is written back into
+    # this table for each new row (a second pass over all of it, in two statements).
+    kept = ", ".join(
+        f"o.{col}"
+        for col in (*_CHUNK_COLUMNS, "new_event", "result", "to_verify", "opened_verification")
+    )
+    sql = (
+        f"SELECT {kept}, COALESCE(o.youth_id, nextval(CAST(%s AS regclass))) AS youth_id, "
+        f"o.youth_id IS NULL AS inserted, CASE WHEN o.opened_verification "
+        f"THEN nextval(CAST(%s AS regclass)) END AS verification_id FROM ({opened}) AS o"
+    )
+    return sql, [_sequence(Youth), _sequence(Verification), *verify_params]
+
+
+def _sequence(model) -> str:
+    with connection.cursor() as c:
+        c.execute("SELECT pg_get_serial_sequence(%s, 'id')", [_t(model)])
+        return c.fetchone()[0]
 
 
 def _apply_chunk(
@@ -380,39 +403,36 @@ def _apply_chunk(
         extra = _youth_defaults()
         extra_cols = "".join(f", {col}" for col, _ in extra)
         extra_vals = "".join(", %s" for _ in extra)
+        postgresql = connection.vendor == "postgresql"
         insert = (
-            f"INSERT INTO {youth_t} (municipality_id, personnummer, birth_date, turns_20_on, "
-            f"first_name, last_name, street_address, postal_code, postal_town, phone, email, "
-            f"created_at, updated_at{extra_cols}) "
-            f"SELECT %s, r.personnummer, r.birth_date, r.turns_20_on, r.first_name, r.last_name, "
-            f"r.street_address, r.postal_code, r.postal_town, r.phone, r.email, %s, %s{extra_vals} "
+            f"INSERT INTO {youth_t} ({'id, ' if postgresql else ''}municipality_id, "
+            f"personnummer, birth_date, turns_20_on, first_name, last_name, street_address, "
+            f"postal_code, postal_town, phone, email, created_at, updated_at{extra_cols}) "
+            f"SELECT {'r.youth_id, ' if postgresql else ''}%s, r.personnummer, r.birth_date, "
+            f"r.turns_20_on, r.first_name, r.last_name, r.street_address, r.postal_code, "
+            f"r.postal_town, r.phone, r.email, %s, %s{extra_vals} "
             f"FROM {CHUNK} AS r WHERE r.result = 'created' "
             f"ON CONFLICT (municipality_id, personnummer) DO NOTHING"
         )
-        insert_params = [m, now, now, *[value for _, value in extra]]
-        if connection.vendor == "postgresql":
-            # The ids come back with the insert, and with them which youths this chunk
-            # inserted itself (not one that another import created meanwhile).
-            c.execute(f"CREATE INDEX {CHUNK}_pnr ON {CHUNK} (personnummer)")
-            c.execute(
-                f"WITH inserted AS ({insert} RETURNING id, personnummer) UPDATE {CHUNK} "
-                f"SET youth_id = inserted.id, inserted = TRUE FROM inserted "
-                f"WHERE {CHUNK}.personnummer = inserted.personnummer",
-                insert_params,
-            )
+        c.execute(insert, [m, now, now, *[value for _, value in extra]])
+        if postgresql:
             figures.add(c.rowcount)
+            # A youth that another import created meanwhile keeps its own id; the one
+            # drawn for it here is left unused.
+            c.execute(
+                f"UPDATE {CHUNK} SET inserted = FALSE, youth_id = (SELECT y.id FROM {youth_t} y "
+                f"WHERE y.municipality_id = %s AND y.personnummer = {CHUNK}.personnummer) "
+                f"WHERE inserted AND NOT EXISTS (SELECT 1 FROM {youth_t} y "
+                f"WHERE y.id = {CHUNK}.youth_id)",
+                [m],
+            )
         else:
-            c.execute(insert, insert_params)
-        c.execute(
-            f"UPDATE {CHUNK} SET youth_id = (SELECT y.id FROM {youth_t} y "
-            f"WHERE y.municipality_id = %s AND y.personnummer = {CHUNK}.personnummer) "
-            f"WHERE youth_id IS NULL",
-            [m],
-        )
-        # Indexed once the youths are known: every row of the chunk is rewritten above,
-        # and an index made before would be written again for each of them. (The stored
-        # rows are reached from the chunk through their primary key: no index on id.)
-        c.execute(f"CREATE INDEX {CHUNK}_youth ON {CHUNK} (youth_id)")
+            c.execute(
+                f"UPDATE {CHUNK} SET youth_id = (SELECT y.id FROM {youth_t} y "
+                f"WHERE y.municipality_id = %s AND y.personnummer = {CHUNK}.personnummer) "
+                f"WHERE youth_id IS NULL",
+                [m],
+            )
         if batch.kind == ImportKind.INFLYTTADE:
             _youths_update(c, now)
             _verifications(c, batch, user=user, today=today)
@@ -517,28 +537,28 @@ def _verifications(c, batch, *, user, today) -> None:
         if batch.kind == ImportKind.INFLYTTADE
         else Verification.Source.SCHOOL_NOTICE
     )
-    insert = (
-        f"INSERT INTO {ver_t} (youth_id, opened_on, source, note, outcome, resolution_note, "
-        f"created_by_id, observed_on, suggested_code) SELECT r.youth_id, %s, %s, r.verify_reason, "
-        f"'', '', %s, r.event_date, r.suggested_code FROM {CHUNK} AS r "
+    postgresql = connection.vendor == "postgresql"
+    c.execute(
+        f"INSERT INTO {ver_t} ({'id, ' if postgresql else ''}youth_id, opened_on, source, "
+        f"note, outcome, resolution_note, created_by_id, observed_on, suggested_code) "
+        f"SELECT {'r.verification_id, ' if postgresql else ''}r.youth_id, %s, %s, "
+        f"r.verify_reason, '', '', %s, r.event_date, r.suggested_code FROM {CHUNK} AS r "
         f"WHERE r.opened_verification "
-        f"ON CONFLICT (youth_id) WHERE resolved_on IS NULL DO NOTHING"
+        f"ON CONFLICT (youth_id) WHERE resolved_on IS NULL DO NOTHING",
+        [today, source, getattr(user, "pk", None)],
     )
-    params = [today, source, getattr(user, "pk", None)]
-    if connection.vendor == "postgresql":
-        # The new verifications' ids come back with the insert; only the rows that
-        # attach to one already open look it up.
-        c.execute(
-            f"WITH opened AS ({insert} RETURNING id, youth_id) UPDATE {CHUNK} "
-            f"SET verification_id = opened.id FROM opened WHERE {CHUNK}.youth_id = opened.youth_id",
-            params,
+    # The rows that attach to a verification already open, and on PostgreSQL those whose
+    # verification was opened meanwhile by another import (the id drawn is left unused).
+    unknown = "verification_id IS NULL"
+    if postgresql:
+        unknown = (
+            f"({unknown} OR NOT EXISTS (SELECT 1 FROM {ver_t} v "
+            f"WHERE v.id = {CHUNK}.verification_id))"
         )
-    else:
-        c.execute(insert, params)
     c.execute(
         f"UPDATE {CHUNK} SET verification_id = (SELECT v.id FROM {ver_t} v "
         f"WHERE v.youth_id = {CHUNK}.youth_id AND v.resolved_on IS NULL) "
-        f"WHERE to_verify AND verification_id IS NULL"
+        f"WHERE to_verify AND {unknown}"
     )
 
 

@@ -15,6 +15,7 @@ from youths.imports import apply as applying
 from youths.imports import services
 from youths.imports.models import ImportBatch, ImportKind, ImportRow, MoveIn
 from youths.models import Verification, Youth
+from youths.summary import CaseSummary
 
 TODAY = dt.date(2026, 11, 22)
 ROWS = 300
@@ -24,11 +25,13 @@ CHUNK = 20
 LOCK_WAIT = 120
 
 
-def _previewed(municipality) -> ImportBatch:
-    rows = [INFLYTTADE_HEADER] + [
-        inflyttad(valid_personnummer(dt.date(2008, 1, 1) + dt.timedelta(days=i)))
-        for i in range(ROWS)
-    ]
+def _pnrs(n=ROWS) -> list[str]:
+    return [valid_personnummer(dt.date(2008, 1, 1) + dt.timedelta(days=i)) for i in range(n)]
+
+
+def _previewed(municipality, pnrs=None, *, first="Testa") -> ImportBatch:
+    pnrs = pnrs or _pnrs()
+    rows = [INFLYTTADE_HEADER] + [inflyttad(pnr, first=first) for pnr in pnrs]
     batch, _ = services.import_batch_upload(
         acting_user=None,
         municipality=municipality,
@@ -37,7 +40,7 @@ def _previewed(municipality) -> ImportBatch:
         content=csv_bytes(rows),
     )
     batch = services.import_batch_preview(batch_id=batch.pk, today=TODAY)
-    assert batch.preview_counts["created"] == ROWS
+    assert batch.preview_counts["created"] == len(pnrs)
     return batch
 
 
@@ -164,6 +167,62 @@ def test_a_chunk_still_running_elsewhere_is_applied_once(
     _assert_applied_once(batch)
     # The orphan applied the chunk; the applier found its rows applied once they were.
     assert [done for _, start, done in chunk_log if start == lo] == [True, False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_lists_with_the_same_youths_at_once_create_each_youth_once(
+    other_municipality, monkeypatch
+):
+    """Two lists name the same youths and are applied at once: the second waits for the
+    first's new youths, then takes their ids and joins their open verifications instead
+    of the ids it drew for them."""
+    pnrs = _pnrs(CHUNK)
+    first = _previewed(other_municipality, pnrs)
+    second = _previewed(other_municipality, pnrs, first="Andra")
+    inserted, release = threading.Event(), threading.Event()
+    errors = []
+    real = applying._youths_update
+
+    def paused(*args, **kwargs):
+        # The first list's youths are inserted, not committed.
+        if threading.current_thread().name == "first":
+            inserted.set()
+            release.wait(LOCK_WAIT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(applying, "_youths_update", paused)
+    running = _in_thread(
+        lambda: services.import_batch_apply(batch_id=first.pk, today=TODAY), errors, name="first"
+    )
+    assert inserted.wait(LOCK_WAIT)
+    waiting = _in_thread(
+        lambda: services.import_batch_apply(batch_id=second.pk, today=TODAY), errors
+    )
+    deadline = time.monotonic() + LOCK_WAIT
+    while not _lock_waiters():
+        assert time.monotonic() < deadline, "the second list never waited for the first"
+        time.sleep(0.01)
+    release.set()
+    running.join()
+    waiting.join()
+
+    assert errors == []
+    assert Youth.objects.filter(municipality=other_municipality).count() == CHUNK
+    assert Verification.objects.count() == CHUNK
+    assert MoveIn.objects.count() == CHUNK
+    by_pnr = {
+        pnr: (youth, verification)
+        for pnr, youth, verification in ImportRow.objects.filter(batch=first).values_list(
+            "personnummer", "youth_id", "verification_id"
+        )
+    }
+    assert Youth.objects.filter(pk__in=[y for y, _ in by_pnr.values()]).count() == CHUNK
+    for pnr, youth, verification in ImportRow.objects.filter(batch=second).values_list(
+        "personnummer", "youth_id", "verification_id"
+    ):
+        assert (youth, verification) == by_pnr[pnr]
+    summaries = CaseSummary.objects.filter(youth__municipality=other_municipality)
+    assert summaries.filter(verification_opened_on=TODAY).count() == CHUNK
 
 
 @pytest.mark.django_db(transaction=True)
