@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -111,6 +112,15 @@ def date_of(value) -> dt.date:
     raise ValueError(text)
 
 
+# The index of a column the file does not have: past the end of every row.
+_ABSENT = sys.maxsize
+
+
+def _index(mapping: dict[str, int], name: str) -> int:
+    index = mapping.get(name)
+    return _ABSENT if index is None else index
+
+
 def _serial(number: float) -> dt.date:
     if number != int(number) or not 1 <= number < 2958466:
         raise ValueError(number)
@@ -135,9 +145,30 @@ class Validator:
         self.other_municipality = _("annan kommun")
         self.date_label = _("Datumet")
         self.bad_date = _("Datumet ska skrivas ÅÅÅÅ-MM-DD.")
-        # A list holds a few hundred distinct dates and birth years: work each out once.
+        # A list holds a few hundred distinct dates and birth dates: work each out once.
         self.date_errors: dict[dt.date, str | None] = {}
         self.skolplikt_ends: dict[int, dt.date] = {}
+        self.by_birth: dict[str, tuple[dt.date, dt.date, str]] = {}
+        # Each column's index (_ABSENT when the file has none), header and length limit,
+        # looked up once per list rather than once per cell.
+        self.slots = {
+            c.field: (_index(mapping, c.field), self.header(c.field), TEXT_LIMITS.get(c.field))
+            for c in columns_of(kind)
+        }
+        self.pnr_index, self.pnr_header = self.slots["personnummer"][:2]
+        self.date_index, self.date_header = self.slots["event_date"][:2]
+        if kind == ImportKind.INFLYTTADE:
+            self.names = tuple(
+                (name, *self.slots[name], required)
+                for name, required in (
+                    ("first_name", True),
+                    ("last_name", True),
+                    ("street_address", False),
+                    ("postal_code", False),
+                    ("postal_town", False),
+                    ("phone", False),
+                )
+            )
 
     def header(self, name: str) -> str:
         index = self.mapping.get(name)
@@ -145,30 +176,26 @@ class Validator:
             return self.headers[index]
         return str(self.columns[name].header)
 
-    def cell(self, cells: list, name: str):
-        index = self.mapping.get(name)
-        if index is None or index >= len(cells):
-            return None
-        return cells[index]
-
     def text(self, values: list[str], name: str, row: ParsedRow, *, required=False) -> str:
         """The cell's text (from the row's values, already cell_text) with spaces folded."""
-        index = self.mapping.get(name)
-        value = values[index] if index is not None and index < len(values) else ""
+        index, header, limit = self.slots[name]
+        value = values[index] if index < len(values) else ""
         if value:
             value = " ".join(value.split())
+            if limit and len(value) > limit:
+                value = self._too_long(row, header, limit, value)
         elif required:
-            row.errors.append({"column": self.header(name), "message": self.missing})
-        limit = TEXT_LIMITS.get(name)
-        if limit and len(value) > limit:
-            row.errors.append(
-                {
-                    "column": self.header(name),
-                    "message": _("Värdet är för långt (högst %(n)s tecken).") % {"n": limit},
-                }
-            )
-            value = value[:limit]
+            row.errors.append({"column": header, "message": self.missing})
         return value
+
+    def _too_long(self, row: ParsedRow, header: str, limit: int, value: str) -> str:
+        row.errors.append(
+            {
+                "column": header,
+                "message": _("Värdet är för långt (högst %(n)s tecken).") % {"n": limit},
+            }
+        )
+        return value[:limit]
 
     def _date_error(self, day: dt.date) -> str | None:
         try:
@@ -190,23 +217,26 @@ class Validator:
         return self.row_of(number, cells, values)
 
     def row_of(self, number: int, cells: list, values: list[str]) -> ParsedRow:
-        row = ParsedRow(number=number, values=values)
+        """`values` are the cells as cell_text gives them (the same length as `cells`)."""
+        row = ParsedRow(number, values, [], {})
+        errors = row.errors
         data = row.data
-        raw_pnr = self.cell(cells, "personnummer")
+        width = len(values)
+        index = self.pnr_index
         digits = ""
-        if raw_pnr is None or cell_text(raw_pnr) == "":
-            row.errors.append({"column": self.header("personnummer"), "message": self.missing})
+        if index >= width or values[index] == "":
+            errors.append({"column": self.pnr_header, "message": self.missing})
         else:
             try:
-                digits = personnummer_of(raw_pnr, today=self.today)
+                digits = personnummer_of(cells[index], today=self.today)
             except personnummer.InvalidPersonnummer as error:
-                row.errors.append({"column": self.header("personnummer"), "message": str(error)})
+                errors.append({"column": self.pnr_header, "message": str(error)})
         if digits:
             first = self.seen.get(digits)
             if first is not None:
-                row.errors.append(
+                errors.append(
                     {
-                        "column": self.header("personnummer"),
+                        "column": self.pnr_header,
                         "message": _("Personnumret förekommer redan på rad %(row)s.")
                         % {"row": first},
                     }
@@ -215,18 +245,18 @@ class Validator:
                 self.seen[digits] = number
         data["personnummer"] = digits
 
-        raw_date = self.cell(cells, "event_date")
-        if raw_date is None or cell_text(raw_date) == "":
-            row.errors.append({"column": self.header("event_date"), "message": self.missing})
+        index = self.date_index
+        if index >= width or values[index] == "":
+            errors.append({"column": self.date_header, "message": self.missing})
         else:
             try:
-                day = date_of(raw_date)
+                day = date_of(cells[index])
             except (ValueError, OverflowError):
-                row.errors.append({"column": self.header("event_date"), "message": self.bad_date})
+                errors.append({"column": self.date_header, "message": self.bad_date})
             else:
                 message = self._date_error(day)
                 if message:
-                    row.errors.append({"column": self.header("event_date"), "message": message})
+                    errors.append({"column": self.date_header, "message": message})
                 data["event_date"] = day
 
         if self.kind == ImportKind.INFLYTTADE:
@@ -234,26 +264,41 @@ class Validator:
         else:
             self._school_event(values, row)
 
-        if row.errors:
+        if errors:
             row.action = Action.ERROR
             return row
-        birth = personnummer.Personnummer(digits).birth_date
-        data["birth_date"] = birth
-        data["turns_20_on"] = rules.turns_20_on(birth)
-        if self.today <= self._skolplikt_end(birth):
-            row.action = Action.SKIP_YOUNG
-        elif self.today >= data["turns_20_on"]:
-            row.action = Action.SKIP_OLD
-        else:
-            row.action = Action.CREATE  # refined by the plan against the register
+        data["birth_date"], data["turns_20_on"], row.action = self._by_birth(digits)
         return row
+
+    def _by_birth(self, digits: str) -> tuple[dt.date, dt.date, str]:
+        """(birth date, 20th birthday, the action by age) of a valid personnummer."""
+        known = self.by_birth.get(digits[:8])
+        if known is not None:
+            return known
+        birth = personnummer.Personnummer(digits).birth_date
+        turns_20 = rules.turns_20_on(birth)
+        if self.today <= self._skolplikt_end(birth):
+            action = Action.SKIP_YOUNG
+        elif self.today >= turns_20:
+            action = Action.SKIP_OLD
+        else:
+            action = Action.CREATE  # refined by the plan against the register
+        known = self.by_birth[digits[:8]] = (birth, turns_20, action)
+        return known
 
     def _inflyttade(self, values, row: ParsedRow) -> None:
         data = row.data
-        data["first_name"] = self.text(values, "first_name", row, required=True)
-        data["last_name"] = self.text(values, "last_name", row, required=True)
-        for name in ("street_address", "postal_code", "postal_town", "phone"):
-            data[name] = self.text(values, name, row)
+        width = len(values)
+        # self.text() inlined for the names and the address: this runs for every cell.
+        for name, index, header, limit, required in self.names:
+            value = values[index] if index < width else ""
+            if value:
+                value = " ".join(value.split())
+                if len(value) > limit:
+                    value = self._too_long(row, header, limit, value)
+            elif required:
+                row.errors.append({"column": header, "message": self.missing})
+            data[name] = value
         email = self.text(values, "email", row)
         if email and not _EMAIL.match(email):
             row.errors.append(
@@ -329,7 +374,8 @@ def iter_validate(
     for index, cells in enumerate(rows):
         if index <= header_index:
             continue
-        values = [cell_text(c) for c in cells]
+        # cell_text() inlined for text, the common case.
+        values = [c.strip() if type(c) is str else cell_text(c) for c in cells]
         if not any(values):
             continue
         yield validator.row_of(index + 1, cells, values)
