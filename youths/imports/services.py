@@ -199,17 +199,20 @@ def _store_preview(batch: ImportBatch, parsed, *, today: dt.date) -> dict:
         rowstore.delete_rows(batch.pk)
     by_action = {action: 0 for action in Action.values}
     total = error_rows = to_verify = 0
-    while chunk := list(itertools.islice(parsed, PREVIEW_CHUNK)):
-        plan.plan(chunk, kind=batch.kind, municipality_id=batch.municipality_id, today=today)
-        for row in chunk:
-            by_action[row.action] += 1
-            error_rows += bool(row.errors)
-            to_verify += bool(row.data.get("to_verify"))
-        total += len(chunk)
-        if replan:
-            rowstore.update_plan(batch.pk, chunk)
-        else:
-            rowstore.insert_rows(batch.pk, chunk)
+    # A chunk is written while the next is validated (see RowWriter).
+    with rowstore.RowWriter(batch.pk) as writer:
+        while chunk := list(itertools.islice(parsed, PREVIEW_CHUNK)):
+            writer.wait()  # the plan's queries go over the writer's connection
+            plan.plan(chunk, kind=batch.kind, municipality_id=batch.municipality_id, today=today)
+            for row in chunk:
+                by_action[row.action] += 1
+                error_rows += bool(row.errors)
+                to_verify += bool(row.data.get("to_verify"))
+            total += len(chunk)
+            if replan:
+                rowstore.update_plan(batch.pk, chunk)
+            else:
+                writer.write(chunk)
     if not total:
         raise _NoRows
     if not replan:

@@ -13,7 +13,7 @@ from tests.youths.imports.conftest import (
     inflyttad,
     notice,
 )
-from youths.imports import columns, plan, services, validate
+from youths.imports import columns, plan, reader, services, validate
 from youths.imports.models import ImportBatch, ImportKind, ImportRow, MoveIn
 from youths.models import Verification, Youth
 from youths.summary import CaseSummary, case_summary_refresh
@@ -102,6 +102,40 @@ def test_cells_with_copy_control_characters_are_stored_as_written(db, other_muni
     assert stored.values[3] == "C:\\N\tgatan\r\n1"
     assert stored.street_address == "C:\\N gatan 1"
     assert stored.action == ImportRow.Action.CREATE
+
+
+def test_a_preview_written_in_chunks_stores_every_row_once(db, other_municipality, monkeypatch):
+    # Each chunk is written on a second thread while the next one is validated: small
+    # chunks make several, and a personnummer seen in an earlier chunk is still found.
+    monkeypatch.setattr(services, "PREVIEW_CHUNK", 7)
+    rows = _rows(30)
+    rows.append(list(rows[3]))  # row 4 of the file again, as row 32
+    batch = _upload(other_municipality, csv_bytes(rows))
+    stored = ImportRow.objects.filter(batch=batch)
+    assert sorted(stored.values_list("number", flat=True)) == list(range(2, 33))
+    assert batch.preview_counts["rows"] == 31
+    assert batch.preview_counts["created"] == 30 and batch.preview_counts["error_rows"] == 1
+    assert stored.get(number=32).errors == [
+        {"column": "Personnummer", "message": "Personnumret förekommer redan på rad 4."}
+    ]
+    # The rows' key to their batch is checked at commit again, as Django declares it:
+    # a row whose batch does not exist yet is refused only then, not on insert.
+    orphan = ImportRow.objects.create(batch_id=batch.pk + 1000, number=1, action="error")
+    orphan.delete()
+
+
+def test_a_file_that_breaks_after_chunks_were_written_stores_nothing(
+    db, other_municipality, monkeypatch
+):
+    # Chunks already written (or being written) when a row further down cannot be read
+    # go with the rest of the preview's transaction.
+    monkeypatch.setattr(services, "PREVIEW_CHUNK", 7)
+    broken = inflyttad(valid_personnummer(dt.date(2009, 1, 1)))
+    broken[3] = "x" * 200_000
+    with pytest.raises(reader.UnreadableFile):
+        _upload(other_municipality, csv_bytes([*_rows(30), broken]))
+    assert ImportBatch.objects.get().status == ImportBatch.Status.UNREADABLE
+    assert not ImportRow.objects.exists()
 
 
 def test_previewing_a_file_again_does_not_load_its_rows(
