@@ -102,9 +102,14 @@ def _youths(municipality_id: int, digits: list[str]) -> dict[str, dict]:
     names = ("pk", "personnummer", *UPDATABLE)
     selected = ", ".join(connection.ops.quote_name(name) for name in ("id", *names[1:]))
     table = Youth._meta.db_table  # names go into the text, values are parameters
-    sql = f"SELECT {selected} FROM {table} WHERE municipality_id = %s AND personnummer = ANY(%s)"  # noqa: S608
+    sql = f"SELECT {selected} FROM {table} WHERE municipality_id = %s AND personnummer = ANY(%s::text[])"  # noqa: S608
+    # Valid numbers are digits only: sent as one array literal, which PostgreSQL reads
+    # several times faster than the ARRAY[...] of quoted strings psycopg2 makes of a list.
+    array = "{" + ",".join(digits) + "}"
+    if not array[1:-1].replace(",", "").isdigit():
+        array = digits  # anything else than digits is quoted one by one
     with connection.cursor() as cursor:
-        cursor.execute(sql, [municipality_id, digits])
+        cursor.execute(sql, [municipality_id, array])
         return {values[1]: dict(zip(names, values, strict=True)) for values in cursor}
 
 
