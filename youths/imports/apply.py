@@ -481,6 +481,13 @@ def _apply_chunk(
             f"WHERE id = %s",
             [now, done, batch.pk],
         )
+        if connection.vendor == "postgresql":
+            # The foreign keys are checked at commit, one lookup of the referenced row
+            # per new row. Three per new youth (the youth, its audit row, its casework
+            # summary) look up the municipality, and on the 290 rows of that table the
+            # planner's choice is a sequential scan: 10 microseconds a lookup, half of
+            # all the checks' time (auto_explain). Only those lookups run after this.
+            c.execute("SET LOCAL enable_seqscan = off")
 
 
 def _youths_update(c, now) -> None:
