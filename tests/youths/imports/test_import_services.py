@@ -1,6 +1,7 @@
 """Import services: no query per row in validation, idempotent apply, chunked resume."""
 
 import datetime as dt
+import gc
 
 import pytest
 
@@ -122,6 +123,7 @@ def test_a_preview_written_in_chunks_stores_every_row_once(db, other_municipalit
     # a row whose batch does not exist yet is refused only then, not on insert.
     orphan = ImportRow.objects.create(batch_id=batch.pk + 1000, number=1, action="error")
     orphan.delete()
+    assert gc.isenabled()  # paused while the rows were written, and on again
 
 
 def test_a_file_that_breaks_after_chunks_were_written_stores_nothing(
@@ -136,6 +138,7 @@ def test_a_file_that_breaks_after_chunks_were_written_stores_nothing(
         _upload(other_municipality, csv_bytes([*_rows(30), broken]))
     assert ImportBatch.objects.get().status == ImportBatch.Status.UNREADABLE
     assert not ImportRow.objects.exists()
+    assert gc.isenabled()
 
 
 def test_previewing_a_file_again_does_not_load_its_rows(
