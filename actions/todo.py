@@ -262,12 +262,9 @@ def _due(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "case_sum
             "shown": c.f("declined_on"),
         }
     if key == "verify":
-        open_since = Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True)
         due = {"due": c.f("verification_opened_on"), "shown": c.f("verification_opened_on")}
         if prefix:
-            # The notice or list behind "att utreda", shown with it (read for the page's
-            # rows only).
-            due["verification_note"] = Subquery(open_since.values("note")[:1])
+            due["verification_note"] = _verification_note()
         return due
     if key == "absence":
         return {"due": c.f("absence_noticed_on"), "shown": c.f("absence_noticed_on")}
@@ -282,6 +279,23 @@ def _due(key: str, *, on: dt.date, rules: FollowUpRules, prefix: str = "case_sum
             "last_exit": c.f("last_exit_on"),
         }
     raise ValueError(key)
+
+
+def _verification_note():
+    """The note of the youth's open "att utreda" (the notice or list behind it), to show
+    with it; annotated on a page's youths only."""
+    open_now = Verification.objects.filter(youth=OuterRef("pk"), resolved_on__isnull=True)
+    return Subquery(open_now.values("note")[:1])
+
+
+def _due_until(rows, position: int):
+    """The summary `rows` (annotated with `due`) due on or before the due day of the row
+    at `position` in due order: a page's rows and the ties on its last day. The day is a
+    scalar subquery of the same statement, which PostgreSQL runs once; no such row means
+    the section ends on this page, and every row is kept."""
+    days = rows.order_by("due").values("due")
+    last = Subquery(days[position : position + 1], output_field=DateField())
+    return rows.filter(due__lte=Coalesce(last, Value(dt.date.max)))
 
 
 def section_queryset(key: str, *, base, on: dt.date, rules: FollowUpRules):
@@ -435,13 +449,9 @@ class Queue:
             # order is due day, then name). A coordinator's own caseload is small
             # enough to sort at once.
             rows = self._summaries(key)
-            days = rows.order_by("due").values("due")
-            # The page's last due day, in the same statement (a scalar subquery that
-            # PostgreSQL runs once); no such day means the section ends on this page.
-            last = Subquery(days[offset + limit - 1 : offset + limit], output_field=DateField())
-            rows = rows.filter(due__lte=Coalesce(last, Value(dt.date.max)))
+            rows = _due_until(rows, offset + limit - 1)
             if offset:
-                days = days.values_list("due", flat=True)
+                days = self._summaries(key).order_by("due").values_list("due", flat=True)
                 first = days[offset : offset + 1].first()
                 if first is None:
                     return []
@@ -500,9 +510,7 @@ class Queue:
             if by_rank:
                 rank = Window(Rank(), order_by=F("due").asc())
             else:
-                days = rows.order_by("due").values("due")
-                last = Subquery(days[limit - 1 : limit], output_field=DateField())
-                rows = rows.filter(due__lte=Coalesce(last, Value(dt.date.max)))
+                rows = _due_until(rows, limit - 1)
                 rank = Value(1, output_field=IntegerField())
             members.append(
                 rows.annotate(
@@ -539,14 +547,7 @@ class Queue:
             .order_by("last_name", "first_name", "pk")
         )
         if "verify" in keys:
-            # The notice or list behind "att utreda", shown with it.
-            youths = youths.annotate(
-                verification_note=Subquery(
-                    Verification.objects.filter(
-                        youth=OuterRef("pk"), resolved_on__isnull=True
-                    ).values("note")[:1]
-                )
-            )
+            youths = youths.annotate(verification_note=_verification_note())
         by_pk = {youth.pk: (position, youth) for position, youth in enumerate(youths)}
         found: dict[int, list] = {number: [] for number in range(len(keys))}
         for youth_id, number, due, shown, last_exit in candidates:
